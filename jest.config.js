@@ -1,0 +1,52 @@
+// @ts-check
+/** @typedef {import('jest').Config} Config */
+
+/** @type {Config['transform']} */
+const swc = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+      },
+    },
+  ],
+};
+
+const moduleNameMapper = { '^@amato/([a-z-]+)$': '<rootDir>/libs/$1/src' };
+
+/** @type {Config} */
+const base = { transform: swc, moduleNameMapper, testEnvironment: 'node', rootDir: '.' };
+
+/**
+ * Three tiers: unit tests of pure logic (no I/O), integration tests of each adapter against its
+ * real service, end-to-end tests in test/ across services. The last two need the stack up; the
+ * global setup says so clearly when it is not.
+ */
+/** @type {Config} */
+const config = {
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,stack}/**/*.spec.ts'],
+      testPathIgnorePatterns: ['\\.integration\\.spec\\.ts$'],
+    },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,stack}/**/*.integration.spec.ts'],
+      globalSetup: '<rootDir>/test/support/require-stack.ts',
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'],
+      globalSetup: '<rootDir>/test/support/require-stack.ts',
+    },
+  ],
+};
+
+module.exports = config;

@@ -1,0 +1,133 @@
+import { type Static, Type as T } from '@sinclair/typebox';
+
+const Port = T.Integer({ minimum: 1, maximum: 65535 });
+const Host = T.String({
+  minLength: 1,
+  pattern: '^[^\\s:/]+$',
+  expected: 'a host name or IP, without port',
+});
+const HostPort = T.String({
+  pattern: '^[^\\s:/]+:[0-9]{1,5}$',
+  expected: 'host:port, e.g. 127.0.0.1:19092',
+});
+const Millis = T.Integer({ minimum: 1 });
+const NonEmpty = T.String({ minLength: 1 });
+const Identifier = T.String({
+  pattern: '^[a-z][a-z0-9_]*$',
+  expected: 'a lower-case identifier (a-z, 0-9, _)',
+});
+
+const strict = { additionalProperties: false } as const;
+
+/**
+ * The whole configuration of every AMATO service and of the local stack. Defaults live in
+ * config/default.yaml; an overlay file and AMATO_* environment variables override them (see
+ * config.loader.ts). Unknown keys are errors, so a typo never silently falls back to a default.
+ */
+export const AppConfigSchema = T.Object(
+  {
+    log: T.Object(
+      {
+        level: T.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)),
+        ),
+      },
+      strict,
+    ),
+    api: T.Object(
+      {
+        host: Host,
+        port: Port,
+        apiKeys: T.Array(T.String({ minLength: 16 }), { minItems: 1 }),
+      },
+      strict,
+    ),
+    kafka: T.Object(
+      {
+        clientId: NonEmpty,
+        brokers: T.Array(HostPort, { minItems: 1 }),
+        connectionTimeoutMs: Millis,
+        requestTimeoutMs: Millis,
+        consumer: T.Object(
+          {
+            sessionTimeoutMs: Millis,
+            heartbeatIntervalMs: Millis,
+            maxBytesPerPartition: T.Integer({ minimum: 1024 }),
+            maxBytes: T.Integer({ minimum: 1024 }),
+            maxWaitTimeMs: Millis,
+          },
+          strict,
+        ),
+      },
+      strict,
+    ),
+    redis: T.Object({ host: Host, port: Port, db: T.Integer({ minimum: 0, maximum: 15 }) }, strict),
+    mysql: T.Object(
+      {
+        host: Host,
+        port: Port,
+        user: NonEmpty,
+        password: T.String(),
+        database: Identifier,
+        poolSize: T.Integer({ minimum: 1, maximum: 200 }),
+      },
+      strict,
+    ),
+    postgres: T.Object(
+      {
+        host: Host,
+        port: Port,
+        user: NonEmpty,
+        password: T.String(),
+        database: Identifier,
+        poolSize: T.Integer({ minimum: 1, maximum: 200 }),
+      },
+      strict,
+    ),
+    mongo: T.Object({ host: Host, port: Port, database: Identifier }, strict),
+    trino: T.Object(
+      {
+        host: Host,
+        port: Port,
+        user: NonEmpty,
+        catalogs: T.Object(
+          { mysql: Identifier, postgresql: Identifier, mongodb: Identifier, memory: Identifier },
+          strict,
+        ),
+      },
+      strict,
+    ),
+    stack: T.Object(
+      {
+        dir: NonEmpty,
+        kafka: T.Object(
+          {
+            version: T.String({ pattern: '^3\\.9\\.[0-9]+$', expected: 'a Kafka 3.9.x version' }),
+            controllerPort: Port,
+            heapMb: T.Integer({ minimum: 256 }),
+          },
+          strict,
+        ),
+        trino: T.Object(
+          { version: T.Literal('449'), heapMb: T.Integer({ minimum: 1024 }) },
+          strict,
+        ),
+        mongo: T.Object(
+          {
+            version: T.String({
+              pattern: '^1\\.[0-9]+\\.[0-9]+$',
+              expected: 'a mongo-java-server 1.x version',
+            }),
+            heapMb: T.Integer({ minimum: 128 }),
+          },
+          strict,
+        ),
+        startTimeoutMs: Millis,
+      },
+      strict,
+    ),
+  },
+  strict,
+);
+
+export type AppConfig = Static<typeof AppConfigSchema>;
