@@ -1,0 +1,3 @@
+export * from './kafka.types';
+export * from './kafka.service';
+export * from './kafka.module';

@@ -1,0 +1,151 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DependencyUnavailableError } from '@amato/common';
+import { closedPort, testConfig, uniqueName } from '../../../test/support/resources';
+import { KafkaService } from './kafka.service';
+import type { BatchConsumer, RecordBatch } from './kafka.types';
+
+async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe(KafkaService.name, () => {
+  const config = testConfig();
+  const topic = uniqueName('test.roundtrip');
+  let kafka: KafkaService;
+  const consumers: BatchConsumer[] = [];
+
+  beforeAll(async () => {
+    kafka = await new KafkaService(config.kafka).connect();
+    await kafka.ensureTopics([{ topic, partitions: 3 }]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.stop()));
+    await kafka.deleteTopics([topic]);
+    await kafka.close();
+  });
+
+  function consume(groupId: string, onBatch: (batch: RecordBatch) => Promise<void>): BatchConsumer {
+    const consumer = kafka.createBatchConsumer({ groupId, topics: [topic], handler: onBatch });
+    consumers.push(consumer);
+    return consumer;
+  }
+
+  it('produces, consumes in batches and commits, so the group resumes after what it processed', async () => {
+    const groupId = uniqueName('test.group');
+    const records = Array.from({ length: 1000 }, (_, i) => ({
+      key: `CUST_${String(i % 50).padStart(6, '0')}`,
+      value: JSON.stringify({ seq: i }),
+      headers: { 'schema-version': '1' },
+    }));
+    await kafka.send(topic, records);
+
+    const seen: number[] = [];
+    let batches = 0;
+    const first = consume(groupId, (batch) => {
+      batches += 1;
+      for (const record of batch.records) {
+        expect(record.headers['schema-version']).toBe('1');
+        seen.push((JSON.parse(record.value?.toString() ?? '{}') as { seq: number }).seq);
+      }
+      return Promise.resolve();
+    });
+    await first.start();
+    await until('1000 records', () => seen.length >= 1000);
+    await first.stop();
+
+    expect([...seen].sort((a, b) => a - b)).toEqual(records.map((_, i) => i));
+    expect(batches).toBeLessThan(1000);
+    const committed = await kafka.committedOffsets(groupId, topic);
+    expect([...committed.values()].reduce((sum, offset) => sum + Number(offset), 0)).toBe(1000);
+
+    // A new member of the same group gets only what was produced after the commit.
+    const later: string[] = [];
+    const second = consume(groupId, (batch) => {
+      later.push(...batch.records.map((r) => r.value?.toString() ?? ''));
+      return Promise.resolve();
+    });
+    await second.start();
+    await kafka.send(topic, [{ key: 'CUST_000001', value: 'after-commit' }]);
+    await until('the record produced after the commit', () => later.length >= 1);
+    await sleep(500);
+    expect(later).toEqual(['after-commit']);
+    await second.stop();
+  });
+
+  it('commits nothing for a batch whose handler fails, so it is delivered again', async () => {
+    const groupId = uniqueName('test.group');
+    const failTopic = uniqueName('test.redelivery');
+    await kafka.ensureTopics([{ topic: failTopic, partitions: 1 }]);
+    await kafka.send(failTopic, [
+      { key: 'k', value: 'v1' },
+      { key: 'k', value: 'v2' },
+    ]);
+    let attempts = 0;
+    const delivered: string[] = [];
+    const consumer = kafka.createBatchConsumer({
+      groupId,
+      topics: [failTopic],
+      handler: (batch) => {
+        attempts += 1;
+        if (attempts === 1) return Promise.reject(new Error('transient store failure'));
+        delivered.push(...batch.records.map((r) => r.value?.toString() ?? ''));
+        return Promise.resolve();
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    await until('redelivery after the failure', () => delivered.length >= 2);
+    await consumer.stop();
+    expect(delivered).toEqual(['v1', 'v2']);
+    expect(await kafka.committedOffsets(groupId, failTopic)).toEqual(new Map([[0, '2']]));
+    await kafka.deleteTopics([failTopic]);
+  });
+
+  it('lets the batch in flight finish and commit when stopped mid-batch', async () => {
+    const groupId = uniqueName('test.group');
+    const drainTopic = uniqueName('test.drain');
+    await kafka.ensureTopics([{ topic: drainTopic, partitions: 1 }]);
+    await kafka.send(drainTopic, [
+      { key: 'k', value: 'a' },
+      { key: 'k', value: 'b' },
+      { key: 'k', value: 'c' },
+    ]);
+    let entered = false;
+    let finished = false;
+    const consumer = kafka.createBatchConsumer({
+      groupId,
+      topics: [drainTopic],
+      handler: async () => {
+        entered = true;
+        await sleep(1_000);
+        finished = true;
+      },
+    });
+    await consumer.start();
+    await until('the handler to start', () => entered);
+    await consumer.stop();
+    expect(finished).toBe(true);
+    expect(await kafka.committedOffsets(groupId, drainTopic)).toEqual(new Map([[0, '3']]));
+    await kafka.deleteTopics([drainTopic]);
+  });
+
+  it('reports itself up in a health check', async () => {
+    await expect(kafka.checkHealth()).resolves.toMatchObject({ name: 'kafka', status: 'up' });
+  });
+
+  it('fails to connect with a clear error naming the brokers when Kafka is down', async () => {
+    const port = await closedPort();
+    const down = new KafkaService({ ...config.kafka, brokers: [`127.0.0.1:${port}`] });
+    const failure = down.connect();
+    await expect(failure).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(failure).rejects.toThrow(
+      new RegExp(`^Kafka at 127\\.0\\.0\\.1:${port} is unavailable: .*ECONNREFUSED`),
+    );
+    await down.close();
+  }, 30_000);
+});

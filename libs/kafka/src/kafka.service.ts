@@ -1,0 +1,264 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  Partitioners,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import {
+  createLogger,
+  type DependencyHealth,
+  DependencyUnavailableError,
+  type HealthIndicator,
+  type Logger,
+  probe,
+} from '@amato/common';
+import type { AppConfig } from '@amato/config';
+import type {
+  BatchConsumer,
+  BatchConsumerOptions,
+  KafkaRecord,
+  OutgoingRecord,
+  TopicSpec,
+} from './kafka.types';
+
+function kafkaJsLogger(logger: Logger) {
+  return () =>
+    ({ namespace, level, log }: LogEntry): void => {
+      const { message, ...extra } = log;
+      const context = { kafkajs: namespace, ...extra };
+      if (level === logLevel.ERROR) logger.error(context, message);
+      else if (level === logLevel.WARN) logger.warn(context, message);
+      else if (level === logLevel.INFO) logger.info(context, message);
+      else logger.debug(context, message);
+    };
+}
+
+function toRecord(message: KafkaMessage): KafkaRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined)
+      headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return {
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers,
+    offset: message.offset,
+    timestamp: message.timestamp,
+  };
+}
+
+/** Kafka: a shared idempotent producer, an admin, and batch consumers with manual commits. */
+@Injectable()
+export class KafkaService implements HealthIndicator, OnApplicationShutdown {
+  readonly dependencyName = 'kafka';
+  readonly endpoint: string;
+  private readonly kafka: Kafka;
+  private readonly logger = createLogger(KafkaService.name);
+  private producer?: Promise<Producer>;
+  private admin?: Promise<Admin>;
+  private readonly consumers = new Set<KafkaJsBatchConsumer>();
+
+  constructor(private readonly config: AppConfig['kafka']) {
+    this.endpoint = config.brokers.join(',');
+    this.kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: [...config.brokers],
+      connectionTimeout: config.connectionTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      retry: { initialRetryTime: 200, retries: 5 },
+      logLevel: logLevel.WARN,
+      logCreator: kafkaJsLogger(this.logger),
+    });
+  }
+
+  /** Connects the admin and asks the cluster for its brokers; fails clearly if none answers. */
+  async connect(): Promise<this> {
+    try {
+      const admin = await this.getAdmin();
+      await admin.describeCluster();
+      return this;
+    } catch (err) {
+      this.admin = undefined;
+      throw new DependencyUnavailableError('Kafka', this.endpoint, err);
+    }
+  }
+
+  private getAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    return this.admin;
+  }
+
+  private getProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      // Idempotent: a retried send never writes a record twice into the log.
+      // Idempotence also keeps a key's records in order across retries with 5 requests in flight.
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 5,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      return producer;
+    })();
+    return this.producer;
+  }
+
+  /** Creates the topics that do not exist yet and waits for their leaders. */
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    const admin = await this.getAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((spec) => !existing.has(spec.topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: spec.topic,
+        numPartitions: spec.partitions,
+        replicationFactor: 1,
+        configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    const admin = await this.getAdmin();
+    await admin.deleteTopics({ topics: [...topics] });
+  }
+
+  /** Committed offsets of a group on a topic, by partition ('-1' where nothing is committed). */
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, string>> {
+    const admin = await this.getAdmin();
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((entry?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  }
+
+  /** Sends records to one topic, acknowledged by all in-sync replicas. */
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const producer = await this.getProducer();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
+    });
+  }
+
+  createBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
+    const consumer = new KafkaJsBatchConsumer(this.kafka, this.config, options, (c) =>
+      this.consumers.delete(c),
+    );
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  checkHealth(): Promise<DependencyHealth> {
+    return probe(this.dependencyName, this.endpoint, async () =>
+      (await this.getAdmin()).describeCluster(),
+    );
+  }
+
+  /** Stops consumers first (they drain and commit), then the producer and the admin. */
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    const [producer, admin] = [this.producer, this.admin];
+    this.producer = undefined;
+    this.admin = undefined;
+    await Promise.all([
+      producer?.then((p) => p.disconnect()).catch(() => undefined),
+      admin?.then((a) => a.disconnect()).catch(() => undefined),
+    ]);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+}
+
+class KafkaJsBatchConsumer implements BatchConsumer {
+  private readonly consumer: Consumer;
+  private readonly logger: Logger;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    config: AppConfig['kafka'],
+    private readonly options: BatchConsumerOptions,
+    private readonly onStopped: (consumer: KafkaJsBatchConsumer) => void,
+  ) {
+    this.logger = createLogger('BatchConsumer', { groupId: options.groupId });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: config.consumer.sessionTimeoutMs,
+      heartbeatInterval: config.consumer.heartbeatIntervalMs,
+      maxBytesPerPartition: config.consumer.maxBytesPerPartition,
+      maxBytes: config.consumer.maxBytes,
+      maxWaitTimeInMs: config.consumer.maxWaitTimeMs,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: [...this.options.topics],
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    this.running = true;
+    await this.consumer.run({
+      // Offsets are committed here, after the handler's writes succeeded, never on a timer.
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    // A batch fetched before a rebalance or stop is left for its new owner: nothing is committed.
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const started = performance.now();
+    await this.options.handler({
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.messages.map(toRecord),
+    });
+    // resolveOffset moves this member's fetch position; the commit makes it durable for the group.
+    payload.resolveOffset(batch.lastOffset());
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    // Explicit offsets go straight to the group coordinator. consumer.commitOffsets() would skip
+    // the commit silently once stop() has begun, losing the commit of the batch being drained.
+    await payload.commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+    });
+    await payload.heartbeat();
+    this.logger.debug(
+      {
+        topic: batch.topic,
+        partition: batch.partition,
+        records: batch.messages.length,
+        committed: next,
+        ms: Math.round(performance.now() - started),
+      },
+      'batch processed',
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    // KafkaJS waits for the batch in flight to finish (and commit) before it leaves the group.
+    await this.consumer.disconnect();
+    this.onStopped(this);
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type Db, MongoClient } from 'mongodb';
+import {
+  type DependencyHealth,
+  DependencyUnavailableError,
+  type HealthIndicator,
+  probe,
+} from '@amato/common';
+import type { AppConfig } from '@amato/config';
+
+/**
+ * MongoDB through the official driver. Only the public driver API is used, so the wire-protocol
+ * server of the local stack and a real MongoDB (docker-compose.yml) work the same.
+ */
+@Injectable()
+export class MongoService implements HealthIndicator, OnApplicationShutdown {
+  readonly dependencyName = 'mongo';
+  readonly client: MongoClient;
+  readonly endpoint: string;
+  private readonly database: string;
+
+  constructor(config: AppConfig['mongo']) {
+    this.endpoint = `${config.host}:${config.port}`;
+    this.database = config.database;
+    this.client = new MongoClient(`mongodb://${this.endpoint}/`, {
+      serverSelectionTimeoutMS: 3_000,
+      connectTimeoutMS: 3_000,
+      directConnection: true,
+    });
+  }
+
+  async connect(): Promise<this> {
+    try {
+      await this.client.connect();
+      await this.client.db(this.database).command({ ping: 1 });
+      return this;
+    } catch (err) {
+      await this.client.close().catch(() => undefined);
+      throw new DependencyUnavailableError('MongoDB', this.endpoint, err);
+    }
+  }
+
+  /** The configured database, or another one by name (tests own theirs). */
+  db(name: string = this.database): Db {
+    return this.client.db(name);
+  }
+
+  checkHealth(): Promise<DependencyHealth> {
+    return probe(this.dependencyName, this.endpoint, () => this.db().command({ ping: 1 }));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './mysql.service';
+export * from './mysql.module';

@@ -1,0 +1,2 @@
+export * from './postgres.service';
+export * from './postgres.module';

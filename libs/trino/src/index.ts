@@ -1,0 +1,2 @@
+export * from './trino.service';
+export * from './trino.module';

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MysqlService } from '@amato/mysql';
+import type { StackContext, StackService } from '../context';
+import {
+  adapterConnects,
+  hasCommand,
+  isRoot,
+  isAlive,
+  readPid,
+  removeFile,
+  run,
+  spawnDetached,
+  terminate,
+} from '../runtime';
+
+function serverCommand(): string {
+  return hasCommand('mariadbd') ? 'mariadbd' : '/usr/sbin/mariadbd';
+}
+
+function socket(ctx: StackContext): string {
+  return `/tmp/amato-mysql-${ctx.config.mysql.port}.sock`;
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** MariaDB (the MySQL server of Debian) with its own data dir and port. */
+export const mariadb: StackService = {
+  name: 'mysql',
+  title: 'MariaDB (MySQL)',
+  debian: { command: 'mariadb-install-db', packages: ['mariadb-server', 'mariadb-client'] },
+  portSetting: 'AMATO_MYSQL__PORT',
+  endpoint: (ctx) => ({ host: ctx.config.mysql.host, port: ctx.config.mysql.port }),
+
+  start(ctx) {
+    const data = ctx.dataDir('mysql');
+    const user = isRoot() ? ['--user=root'] : [];
+    if (!existsSync(join(data, 'mysql'))) {
+      run(
+        'mariadb-install-db',
+        [
+          '--no-defaults',
+          `--datadir=${data}`,
+          ...user,
+          '--auth-root-authentication-method=socket',
+          '--skip-test-db',
+        ],
+        { what: 'mariadb install-db' },
+      );
+    }
+    const { host, port } = ctx.config.mysql;
+    spawnDetached({
+      command: serverCommand(),
+      args: [
+        '--no-defaults',
+        `--datadir=${data}`,
+        ...user,
+        `--port=${port}`,
+        `--bind-address=${host}`,
+        `--socket=${socket(ctx)}`,
+        '--skip-name-resolve',
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_unicode_ci',
+        '--default-time-zone=+00:00',
+        '--innodb-buffer-pool-size=256M',
+        '--max-connections=300',
+        '--log-error',
+      ],
+      logFile: ctx.logFile('mysql'),
+      pidFile: ctx.pidFile('mysql'),
+    });
+    return Promise.resolve();
+  },
+
+  bootstrap(ctx) {
+    const { user, password, database } = ctx.config.mysql;
+    const account = `${quote(user)}@'%'`;
+    // The app user owns the app database and may create others: each test owns its schema.
+    const sql = [
+      `CREATE DATABASE IF NOT EXISTS \`${database}\``,
+      `CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY ${quote(password)}`,
+      `ALTER USER ${account} IDENTIFIED BY ${quote(password)}`,
+      `GRANT ALL PRIVILEGES ON *.* TO ${account} WITH GRANT OPTION`,
+    ].join('; ');
+    run('mariadb', ['--no-defaults', `--socket=${socket(ctx)}`, '-uroot', '-e', sql], {
+      what: 'mysql bootstrap',
+    });
+    return Promise.resolve();
+  },
+
+  ready: (ctx) => adapterConnects(new MysqlService(ctx.config.mysql)),
+
+  pid: (ctx) => {
+    const pid = readPid(ctx.pidFile('mysql'));
+    return isAlive(pid) ? pid : undefined;
+  },
+
+  async stop(ctx) {
+    const pid = readPid(ctx.pidFile('mysql'));
+    if (pid !== undefined) await terminate(pid, 60_000);
+    removeFile(ctx.pidFile('mysql'));
+  },
+};

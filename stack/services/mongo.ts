@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { MongoService } from '@amato/mongo';
+import type { StackContext, StackService } from '../context';
+import { findJava } from '../java';
+import { fetchArtifacts } from '../maven';
+import {
+  adapterConnects,
+  isAlive,
+  readPid,
+  removeFile,
+  spawnDetached,
+  terminate,
+} from '../runtime';
+
+function libDir(ctx: StackContext): string {
+  return join(ctx.optDir, `mongo-java-server-${ctx.config.stack.mongo.version}`, 'lib');
+}
+
+/** A MongoDB wire-protocol server (mongo-java-server, H2 backend) from Maven Central. */
+export const mongo: StackService = {
+  name: 'mongo',
+  title: 'MongoDB (mongo-java-server)',
+  portSetting: 'AMATO_MONGO__PORT',
+  endpoint: (ctx) => ({ host: ctx.config.mongo.host, port: ctx.config.mongo.port }),
+
+  install(ctx) {
+    fetchArtifacts(
+      ctx,
+      'mongo',
+      [
+        {
+          groupId: 'de.bwaldvogel',
+          artifactId: 'mongo-java-server-h2-backend',
+          version: ctx.config.stack.mongo.version,
+        },
+      ],
+      libDir(ctx),
+    );
+    return Promise.resolve();
+  },
+
+  start(ctx) {
+    const { host, port } = ctx.config.mongo;
+    spawnDetached({
+      command: findJava(ctx, 17, 'mongo-java-server'),
+      args: [
+        `-Xmx${ctx.config.stack.mongo.heapMb}m`,
+        '-cp',
+        `${libDir(ctx)}/*`,
+        join(ctx.root, 'stack', 'mongo', 'MongoServerMain.java'),
+        host,
+        String(port),
+        join(ctx.dataDir('mongo'), 'mongo.mv'),
+      ],
+      logFile: ctx.logFile('mongo'),
+      pidFile: ctx.pidFile('mongo'),
+    });
+    return Promise.resolve();
+  },
+
+  ready: (ctx) => adapterConnects(new MongoService(ctx.config.mongo)),
+
+  pid: (ctx) => {
+    const pid = readPid(ctx.pidFile('mongo'));
+    return isAlive(pid) ? pid : undefined;
+  },
+
+  async stop(ctx) {
+    const pid = readPid(ctx.pidFile('mongo'));
+    if (pid !== undefined) await terminate(pid);
+    removeFile(ctx.pidFile('mongo'));
+  },
+};

@@ -1,0 +1,60 @@
+import { RedisService } from '@amato/redis';
+import type { StackService } from '../context';
+import {
+  adapterConnects,
+  isAlive,
+  readPid,
+  removeFile,
+  spawnDetached,
+  terminate,
+} from '../runtime';
+
+/** Redis from Debian's redis-server, with its own data dir and append-only persistence. */
+export const redis: StackService = {
+  name: 'redis',
+  title: 'Redis',
+  debian: { command: 'redis-server', packages: ['redis-server', 'redis-tools'] },
+  portSetting: 'AMATO_REDIS__PORT',
+  endpoint: (ctx) => ({ host: ctx.config.redis.host, port: ctx.config.redis.port }),
+
+  start(ctx) {
+    const { host, port } = ctx.config.redis;
+    spawnDetached({
+      command: 'redis-server',
+      args: [
+        '--bind',
+        host,
+        '--port',
+        String(port),
+        '--dir',
+        ctx.dataDir('redis'),
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
+        '--protected-mode',
+        'yes',
+        '--daemonize',
+        'no',
+      ],
+      logFile: ctx.logFile('redis'),
+      pidFile: ctx.pidFile('redis'),
+    });
+    return Promise.resolve();
+  },
+
+  ready: (ctx) => adapterConnects(new RedisService(ctx.config.redis)),
+
+  pid: (ctx) => {
+    const pid = readPid(ctx.pidFile('redis'));
+    return isAlive(pid) ? pid : undefined;
+  },
+
+  async stop(ctx) {
+    const pid = readPid(ctx.pidFile('redis'));
+    if (pid !== undefined) await terminate(pid);
+    removeFile(ctx.pidFile('redis'));
+  },
+};
