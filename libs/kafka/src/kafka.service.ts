@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   type Admin,
@@ -129,11 +130,33 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
         configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
+    // createTopics returns when the controller has leaders; the broker's metadata cache, which
+    // producers read, can lag a moment behind. Wait until it serves every new partition.
+    const topics = missing.map((spec) => spec.topic);
+    const deadline = Date.now() + this.config.requestTimeoutMs;
+    for (;;) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics })
+        .then((m) =>
+          m.topics.every(
+            (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+          ),
+        )
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders yet`);
+      await sleep(100);
+    }
   }
 
   async deleteTopics(topics: readonly string[]): Promise<void> {
     const admin = await this.getAdmin();
     await admin.deleteTopics({ topics: [...topics] });
+    // KafkaJS's producer refreshes metadata for every topic it ever sent to; a deleted one makes
+    // each later send fail. A fresh producer (made on the next send) forgets them.
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   /** Committed offsets of a group on a topic, by partition ('-1' where nothing is committed). */

@@ -15,6 +15,7 @@ export class RedisService implements HealthIndicator, OnApplicationShutdown {
   readonly client: Redis;
   readonly endpoint: string;
   private lastError?: Error;
+  private connected = false;
 
   constructor(config: AppConfig['redis']) {
     this.endpoint = `${config.host}:${config.port}`;
@@ -25,8 +26,8 @@ export class RedisService implements HealthIndicator, OnApplicationShutdown {
       lazyConnect: true,
       connectTimeout: 3_000,
       maxRetriesPerRequest: 3,
-      // Reconnect with a capped backoff once up; the first connect fails fast in connect().
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+      // Once connected, reconnect with a capped backoff; before that, fail fast (connect()).
+      retryStrategy: (attempt) => (this.connected ? Math.min(attempt * 200, 2_000) : null),
     });
     // Errors surface on the commands that fail; an unhandled 'error' event would crash the process.
     // The last one is kept because ioredis reports a failed connect only as "Connection is closed".
@@ -40,6 +41,7 @@ export class RedisService implements HealthIndicator, OnApplicationShutdown {
     try {
       if (this.client.status === 'wait') await this.client.connect();
       await this.client.ping();
+      this.connected = true;
       return this;
     } catch (err) {
       this.client.disconnect();
