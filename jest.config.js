@@ -3,7 +3,7 @@
 
 /** @type {Config['transform']} */
 const swc = {
-  '^.+\\.ts$': [
+  '^.+\\.[tj]s$': [
     '@swc/jest',
     {
       jsc: {
@@ -11,14 +11,25 @@ const swc = {
         transform: { legacyDecorator: true, decoratorMetadata: true },
         target: 'es2022',
       },
+      module: { type: 'commonjs' },
     },
   ],
 };
 
 const moduleNameMapper = { '^@amato/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 
+// ESM-only packages that CommonJS code requires; Node 20 loads them natively, jest's runtime
+// does not, so swc turns them into CommonJS.
+const esmPackages = ['content-disposition'];
+
 /** @type {Config} */
-const base = { transform: swc, moduleNameMapper, testEnvironment: 'node', rootDir: '.' };
+const base = {
+  transform: swc,
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+  rootDir: '.',
+};
 
 /**
  * Three tiers: unit tests of pure logic (no I/O), integration tests of each adapter against its

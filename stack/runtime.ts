@@ -145,21 +145,6 @@ export function portOpen(host: string, port: number, timeoutMs = 500): Promise<b
   });
 }
 
-/** Who listens on a TCP port, as `pid N (command line)`, where ss can tell. */
-export function portOwner(port: number): string | undefined {
-  const result = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
-  if (result.error) return undefined; // ss (iproute2) missing: the message goes without a name
-  const match = /pid=(\d+)/.exec(result.stdout);
-  if (!match?.[1]) return undefined;
-  let cmdline = '';
-  try {
-    cmdline = readFileSync(`/proc/${match[1]}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-  } catch {
-    // The process may have exited meanwhile.
-  }
-  return `pid ${match[1]}${cmdline ? ` (${cmdline.slice(0, 120)})` : ''}`;
-}
-
 /** Polls until check() is true; throws a StackError naming what was awaited and the log to read. */
 export async function waitUntil(
   what: string,

@@ -1,5 +1,6 @@
 import type { StackContext, StackService } from './context';
-import { hasCommand, isRoot, portOpen, portOwner, run, StackError, waitUntil } from './runtime';
+import { portOwner } from '@amato/common';
+import { hasCommand, isRoot, portOpen, run, StackError, waitUntil } from './runtime';
 
 export type ServiceStateName =
   'running' | 'started' | 'external' | 'stopped' | 'failed' | 'not ready';

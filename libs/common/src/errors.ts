@@ -51,6 +51,24 @@ export class DependencyUnavailableError extends AmatoError {
   }
 }
 
+/** A port this process must bind is held by another; names the holder and the setting to change. */
+export class PortTakenError extends AmatoError {
+  readonly code = 'PORT_TAKEN';
+  readonly retriable = false;
+
+  constructor(
+    readonly what: string,
+    readonly host: string,
+    readonly port: number,
+    readonly setting: string,
+    holder: string,
+  ) {
+    super(
+      `${what} ${port} on ${host} is already in use${holder}; stop that process or set ${setting} to a free port`,
+    );
+  }
+}
+
 /** The short, human part of a driver error: its code and message, without the stack. */
 export function describeCause(cause: unknown): string {
   if (cause instanceof AggregateError && cause.errors.length > 0) {

@@ -1,3 +1,5 @@
 export * from './errors';
 export * from './health';
 export * from './logger';
+export * from './nest-logger';
+export * from './ports';
