@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { PostgresService } from '@amato/postgres';
 import type { StackContext, StackService } from '../context';
-import { adapterConnects, isRoot, run, StackError } from '../runtime';
+import { adapterConnects, isAlive, isRoot, readPid, run, StackError } from '../runtime';
 
 const SYSTEM_USER = 'postgres';
 
@@ -22,55 +30,75 @@ function binDir(): string {
   return join(base, major, 'bin');
 }
 
-/** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` system user. */
-function asServerUser(command: string, args: string[]): [string, string[]] {
-  return isRoot() ? ['runuser', ['-u', SYSTEM_USER, '--', command, ...args]] : [command, args];
+/**
+ * PostgreSQL refuses to run as root: as root, its commands run as the `postgres` system user,
+ * from `/` (the checkout may be a folder that user cannot enter).
+ */
+function runAsServer(command: string, args: string[], what: string) {
+  return isRoot()
+    ? run('runuser', ['-u', SYSTEM_USER, '--', command, ...args], { what, cwd: '/' })
+    : run(command, args, { what });
 }
 
-function serverUserCanUse(path: string): boolean {
+function serverUserCanWrite(path: string): boolean {
   if (!isRoot()) return true;
-  return (
-    spawnSync('runuser', ['-u', SYSTEM_USER, '--', 'test', '-w', path], { stdio: 'ignore' })
-      .status === 0
-  );
+  const probe = spawnSync('runuser', ['-u', SYSTEM_USER, '--', 'test', '-w', path], {
+    stdio: 'ignore',
+    cwd: '/',
+  });
+  return probe.status === 0;
+}
+
+function chownToServer(path: string): void {
+  if (isRoot()) run('chown', [`${SYSTEM_USER}:`, path]);
+}
+
+interface ClusterPaths {
+  readonly data: string;
+  readonly log: string;
 }
 
 /**
- * The cluster lives in .stack/data/postgres. When the server user cannot reach that folder (a
- * checkout under a private directory, as mktemp makes), the cluster goes to
- * /var/lib/postgresql/amato-<hash of the folder> and .stack/data/postgres links to it.
+ * The cluster lives in .stack/data/postgres and logs to .stack/logs/postgres.log. When the server
+ * user cannot reach those (a checkout in a private folder, as mktemp makes), both go to
+ * /var/lib/postgresql/amato-<hash of the stack folder>, and the .stack paths link to them.
  */
-function clusterDir(ctx: StackContext): string {
-  const inStack = join(ctx.dir, 'data', 'postgres');
-  if (existsSync(inStack)) return inStack;
-  const parent = dirname(inStack);
-  mkdirSync(parent, { recursive: true });
-  if (isRoot()) run('chown', [`${SYSTEM_USER}:`, parent]);
-  if (serverUserCanUse(parent)) {
-    mkdirSync(inStack);
-    if (isRoot()) run('chown', [`${SYSTEM_USER}:`, inStack]);
-    return inStack;
+function clusterPaths(ctx: StackContext): ClusterPaths {
+  const data = join(ctx.dir, 'data', 'postgres');
+  const log = ctx.logFile('postgres');
+  if (existsSync(data)) {
+    return { data: realpathSync(data), log: existsSync(log) ? realpathSync(log) : log };
   }
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+  chownToServer(data);
+  writeFileSync(log, '', { flag: 'a' });
+  chownToServer(log);
+  if (serverUserCanWrite(data) && serverUserCanWrite(log)) return { data, log };
+
+  rmSync(data, { recursive: true, force: true });
+  rmSync(log, { force: true });
   const hash = createHash('sha256').update(ctx.dir).digest('hex').slice(0, 12);
   const outside = `/var/lib/postgresql/amato-${hash}`;
-  mkdirSync(outside, { recursive: true, mode: 0o700 });
-  run('chown', [`${SYSTEM_USER}:`, outside]);
-  symlinkSync(outside, inStack);
-  ctx.say(`postgres: ${parent} is not reachable by the postgres user; cluster kept in ${outside}`);
-  return inStack;
+  const paths = { data: join(outside, 'data'), log: join(outside, 'postgres.log') };
+  mkdirSync(paths.data, { recursive: true, mode: 0o700 });
+  writeFileSync(paths.log, '', { flag: 'a' });
+  run('chown', ['-R', `${SYSTEM_USER}:`, outside]);
+  symlinkSync(paths.data, data);
+  symlinkSync(paths.log, log);
+  ctx.say(`postgres: ${ctx.dir} is not reachable by the postgres user; cluster kept in ${outside}`);
+  return paths;
 }
 
 function socketDir(ctx: StackContext): string {
   // Unix socket paths are limited to ~107 bytes, so the socket lives in /tmp, named per port.
   const dir = `/tmp/amato-pg-${ctx.config.postgres.port}`;
   mkdirSync(dir, { recursive: true });
-  if (isRoot()) run('chown', [`${SYSTEM_USER}:`, dir]);
+  chownToServer(dir);
   return dir;
 }
 
 function pgCtl(ctx: StackContext, args: string[], what: string): void {
-  const [command, full] = asServerUser(join(binDir(), 'pg_ctl'), ['-D', clusterDir(ctx), ...args]);
-  run(command, full, { what });
+  runAsServer(join(binDir(), 'pg_ctl'), ['-D', clusterPaths(ctx).data, ...args], what);
 }
 
 function sqlLiteral(value: string): string {
@@ -90,25 +118,22 @@ export const postgres: StackService = {
   endpoint: (ctx) => ({ host: ctx.config.postgres.host, port: ctx.config.postgres.port }),
 
   start(ctx) {
-    const data = clusterDir(ctx);
-    const log = ctx.logFile('postgres');
+    const { data, log } = clusterPaths(ctx);
     if (!existsSync(join(data, 'PG_VERSION'))) {
-      const [command, args] = asServerUser(join(binDir(), 'initdb'), [
-        '-D',
-        data,
-        '-U',
-        SYSTEM_USER,
-        '--encoding=UTF8',
-        '--locale=C.UTF-8',
-        '--auth-local=trust',
-        '--auth-host=scram-sha-256',
-      ]);
-      run(command, args, { what: 'postgres initdb' });
-    }
-    if (isRoot()) {
-      // pg_ctl writes the server log as the server user.
-      run('touch', [log]);
-      run('chown', [`${SYSTEM_USER}:`, log]);
+      runAsServer(
+        join(binDir(), 'initdb'),
+        [
+          '-D',
+          data,
+          '-U',
+          SYSTEM_USER,
+          '--encoding=UTF8',
+          '--locale=C.UTF-8',
+          '--auth-local=trust',
+          '--auth-host=scram-sha-256',
+        ],
+        'postgres initdb',
+      );
     }
     const { host, port } = ctx.config.postgres;
     const options = `-p ${port} -c listen_addresses=${host} -k ${socketDir(ctx)} -c max_connections=200 -c shared_buffers=256MB -c fsync=on`;
@@ -120,7 +145,7 @@ export const postgres: StackService = {
   bootstrap(ctx) {
     const { user, password, database, port } = ctx.config.postgres;
     const psql = (sql: string, db = 'postgres'): string => {
-      const [command, args] = asServerUser('psql', [
+      const args = [
         '-h',
         socketDir(ctx),
         '-p',
@@ -133,8 +158,8 @@ export const postgres: StackService = {
         'ON_ERROR_STOP=1',
         '-tAc',
         sql,
-      ]);
-      return run(command, args, { what: 'postgres bootstrap' }).stdout.trim();
+      ];
+      return runAsServer('psql', args, 'postgres bootstrap').stdout.trim();
     };
     const roleExists = psql(`SELECT 1 FROM pg_roles WHERE rolname = ${sqlLiteral(user)}`) === '1';
     psql(
@@ -149,13 +174,10 @@ export const postgres: StackService = {
   ready: (ctx) => adapterConnects(new PostgresService(ctx.config.postgres)),
 
   pid(ctx) {
-    const data = join(ctx.dir, 'data', 'postgres');
-    if (!existsSync(join(data, 'postmaster.pid'))) return undefined;
-    const [command, args] = asServerUser(join(binDir(), 'pg_ctl'), ['-D', data, 'status']);
-    const result = spawnSync(command, args, { encoding: 'utf8' });
-    if (result.error) return undefined;
-    const match = /PID: (\d+)/.exec(result.stdout);
-    return result.status === 0 && match?.[1] ? Number(match[1]) : undefined;
+    // The first line of postmaster.pid is the server's pid while it runs.
+    const pidFile = join(ctx.dir, 'data', 'postgres', 'postmaster.pid');
+    const pid = readPid(pidFile);
+    return isAlive(pid) ? pid : undefined;
   },
 
   stop(ctx) {
