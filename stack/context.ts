@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AppConfig } from '@amato/config';
+import { isAlive, readPid, removeFile, terminate } from './runtime';
 
 /** Where the stack keeps everything: one ignored folder (config stack.dir, default .stack). */
 export interface StackContext {
@@ -64,4 +65,22 @@ export interface StackService {
   /** The pid this checkout started, if it runs. */
   pid(ctx: StackContext): number | undefined;
   stop(ctx: StackContext): Promise<void>;
+}
+
+/** pid() and stop() of a service that runs as one process whose pid is in its pid file. */
+export function pidFileLifecycle(
+  name: string,
+  graceMs = 20_000,
+): Pick<StackService, 'pid' | 'stop'> {
+  return {
+    pid: (ctx) => {
+      const pid = readPid(ctx.pidFile(name));
+      return isAlive(pid) ? pid : undefined;
+    },
+    async stop(ctx) {
+      const pid = readPid(ctx.pidFile(name));
+      if (pid !== undefined) await terminate(pid, graceMs);
+      removeFile(ctx.pidFile(name));
+    },
+  };
 }

@@ -1,17 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaService } from '@amato/kafka';
-import type { StackContext, StackService } from '../context';
+import { type StackContext, pidFileLifecycle, type StackService } from '../context';
 import { fetchArtifacts } from '../maven';
-import {
-  adapterConnects,
-  isAlive,
-  readPid,
-  removeFile,
-  run,
-  spawnDetached,
-  terminate,
-} from '../runtime';
+import { adapterConnects, run, spawnDetached } from '../runtime';
 
 function broker(ctx: StackContext): { host: string; port: number } {
   const [host = '127.0.0.1', port = '19092'] = (ctx.config.kafka.brokers[0] ?? '').split(':');
@@ -177,14 +169,5 @@ export const kafka: StackService = {
 
   ready: (ctx) => adapterConnects(new KafkaService(ctx.config.kafka)),
 
-  pid: (ctx) => {
-    const pid = readPid(ctx.pidFile('kafka'));
-    return isAlive(pid) ? pid : undefined;
-  },
-
-  async stop(ctx) {
-    const pid = readPid(ctx.pidFile('kafka'));
-    if (pid !== undefined) await terminate(pid, 30_000);
-    removeFile(ctx.pidFile('kafka'));
-  },
+  ...pidFileLifecycle('kafka', 30_000),
 };

@@ -1,18 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MysqlService } from '@amato/mysql';
-import type { StackContext, StackService } from '../context';
-import {
-  adapterConnects,
-  hasCommand,
-  isRoot,
-  isAlive,
-  readPid,
-  removeFile,
-  run,
-  spawnDetached,
-  terminate,
-} from '../runtime';
+import { type StackContext, pidFileLifecycle, type StackService } from '../context';
+import { adapterConnects, hasCommand, isRoot, run, spawnDetached } from '../runtime';
 
 function serverCommand(): string {
   return hasCommand('mariadbd') ? 'mariadbd' : '/usr/sbin/mariadbd';
@@ -92,14 +82,5 @@ export const mariadb: StackService = {
 
   ready: (ctx) => adapterConnects(new MysqlService(ctx.config.mysql)),
 
-  pid: (ctx) => {
-    const pid = readPid(ctx.pidFile('mysql'));
-    return isAlive(pid) ? pid : undefined;
-  },
-
-  async stop(ctx) {
-    const pid = readPid(ctx.pidFile('mysql'));
-    if (pid !== undefined) await terminate(pid, 60_000);
-    removeFile(ctx.pidFile('mysql'));
-  },
+  ...pidFileLifecycle('mysql', 60_000),
 };

@@ -1,16 +1,9 @@
 import { join } from 'node:path';
 import { MongoService } from '@amato/mongo';
-import type { StackContext, StackService } from '../context';
+import { type StackContext, pidFileLifecycle, type StackService } from '../context';
 import { findJava } from '../java';
 import { fetchArtifacts } from '../maven';
-import {
-  adapterConnects,
-  isAlive,
-  readPid,
-  removeFile,
-  spawnDetached,
-  terminate,
-} from '../runtime';
+import { adapterConnects, spawnDetached } from '../runtime';
 
 function libDir(ctx: StackContext): string {
   return join(ctx.optDir, `mongo-java-server-${ctx.config.stack.mongo.version}`, 'lib');
@@ -60,14 +53,5 @@ export const mongo: StackService = {
 
   ready: (ctx) => adapterConnects(new MongoService(ctx.config.mongo)),
 
-  pid: (ctx) => {
-    const pid = readPid(ctx.pidFile('mongo'));
-    return isAlive(pid) ? pid : undefined;
-  },
-
-  async stop(ctx) {
-    const pid = readPid(ctx.pidFile('mongo'));
-    if (pid !== undefined) await terminate(pid);
-    removeFile(ctx.pidFile('mongo'));
-  },
+  ...pidFileLifecycle('mongo'),
 };

@@ -1,13 +1,6 @@
 import { RedisService } from '@amato/redis';
-import type { StackService } from '../context';
-import {
-  adapterConnects,
-  isAlive,
-  readPid,
-  removeFile,
-  spawnDetached,
-  terminate,
-} from '../runtime';
+import { pidFileLifecycle, type StackService } from '../context';
+import { adapterConnects, spawnDetached } from '../runtime';
 
 /** Redis from Debian's redis-server, with its own data dir and append-only persistence. */
 export const redis: StackService = {
@@ -47,14 +40,5 @@ export const redis: StackService = {
 
   ready: (ctx) => adapterConnects(new RedisService(ctx.config.redis)),
 
-  pid: (ctx) => {
-    const pid = readPid(ctx.pidFile('redis'));
-    return isAlive(pid) ? pid : undefined;
-  },
-
-  async stop(ctx) {
-    const pid = readPid(ctx.pidFile('redis'));
-    if (pid !== undefined) await terminate(pid);
-    removeFile(ctx.pidFile('redis'));
-  },
+  ...pidFileLifecycle('redis'),
 };

@@ -1,18 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrinoService } from '@amato/trino';
-import type { StackContext, StackService } from '../context';
+import { type StackContext, pidFileLifecycle, type StackService } from '../context';
 import { findJava } from '../java';
 import { fetchArtifacts } from '../maven';
-import {
-  adapterConnects,
-  isAlive,
-  readPid,
-  removeFile,
-  run,
-  spawnDetached,
-  terminate,
-} from '../runtime';
+import { adapterConnects, run, spawnDetached } from '../runtime';
 
 const PLUGINS = ['memory', 'mysql', 'postgresql', 'mongodb'] as const;
 // Trino 449's jars are Java 22 bytecode.
@@ -188,14 +180,5 @@ export const trino: StackService = {
 
   ready: (ctx) => adapterConnects(new TrinoService(ctx.config.trino)),
 
-  pid: (ctx) => {
-    const pid = readPid(ctx.pidFile('trino'));
-    return isAlive(pid) ? pid : undefined;
-  },
-
-  async stop(ctx) {
-    const pid = readPid(ctx.pidFile('trino'));
-    if (pid !== undefined) await terminate(pid, 30_000);
-    removeFile(ctx.pidFile('trino'));
-  },
+  ...pidFileLifecycle('trino', 30_000),
 };

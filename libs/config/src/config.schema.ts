@@ -19,6 +19,19 @@ const Identifier = T.String({
 
 const strict = { additionalProperties: false } as const;
 
+/** MySQL and PostgreSQL are reached the same way. */
+const SqlStore = T.Object(
+  {
+    host: Host,
+    port: Port,
+    user: NonEmpty,
+    password: T.String(),
+    database: Identifier,
+    poolSize: T.Integer({ minimum: 1, maximum: 200 }),
+  },
+  strict,
+);
+
 /**
  * The whole configuration of every AMATO service and of the local stack. Defaults live in
  * config/default.yaml; an overlay file and AMATO_* environment variables override them (see
@@ -62,28 +75,8 @@ export const AppConfigSchema = T.Object(
       strict,
     ),
     redis: T.Object({ host: Host, port: Port, db: T.Integer({ minimum: 0, maximum: 15 }) }, strict),
-    mysql: T.Object(
-      {
-        host: Host,
-        port: Port,
-        user: NonEmpty,
-        password: T.String(),
-        database: Identifier,
-        poolSize: T.Integer({ minimum: 1, maximum: 200 }),
-      },
-      strict,
-    ),
-    postgres: T.Object(
-      {
-        host: Host,
-        port: Port,
-        user: NonEmpty,
-        password: T.String(),
-        database: Identifier,
-        poolSize: T.Integer({ minimum: 1, maximum: 200 }),
-      },
-      strict,
-    ),
+    mysql: SqlStore,
+    postgres: SqlStore,
     mongo: T.Object({ host: Host, port: Port, database: Identifier }, strict),
     trino: T.Object(
       {
