@@ -64,10 +64,16 @@ async function main(): Promise<void> {
     const t = performance.now();
     await kafka.send(topic, records);
     sendLatencies.push(performance.now() - t);
-    process.stderr.write(`\rproduced ${sent + n}/${total}`);
+    // A progress line on a terminal, redrawn about 20 times; nothing in a log file.
+    if (
+      process.stderr.isTTY &&
+      Math.floor((sent + n) / (total / 20)) > Math.floor(sent / (total / 20))
+    ) {
+      process.stderr.write(`\rproduced ${sent + n}/${total}`);
+    }
   }
   const produceSeconds = (performance.now() - produceStarted) / 1000;
-  process.stderr.write('\n');
+  if (process.stderr.isTTY) process.stderr.write('\n');
 
   let consumed = 0;
   const batchSizes: number[] = [];
