@@ -86,32 +86,47 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
       await admin.describeCluster();
       return this;
     } catch (err) {
-      this.admin = undefined;
       throw new DependencyUnavailableError('Kafka', this.endpoint, err);
     }
   }
 
   private getAdmin(): Promise<Admin> {
-    this.admin ??= (async () => {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      return admin;
-    })();
+    this.admin ??= this.connected(
+      async () => {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        return admin;
+      },
+      () => (this.admin = undefined),
+    );
     return this.admin;
   }
 
+  /**
+   * A client connected once and shared; a failed connect is forgotten (forget()), so the next
+   * call tries again instead of returning the same rejection forever after Kafka is back.
+   */
+  private connected<T>(connect: () => Promise<T>, forget: () => void): Promise<T> {
+    const client = connect();
+    client.catch(forget);
+    return client;
+  }
+
   private getProducer(): Promise<Producer> {
-    this.producer ??= (async () => {
-      // Idempotent: a retried send never writes a record twice into the log.
-      // Idempotence also keeps a key's records in order across retries with 5 requests in flight.
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 5,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
-      return producer;
-    })();
+    this.producer ??= this.connected(
+      async () => {
+        // Idempotent: a retried send is written once, and a key's records stay in order with
+        // up to 5 requests in flight.
+        const producer = this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 5,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+        await producer.connect();
+        return producer;
+      },
+      () => (this.producer = undefined),
+    );
     return this.producer;
   }
 
