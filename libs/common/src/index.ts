@@ -3,3 +3,4 @@ export * from './health';
 export * from './logger';
 export * from './nest-logger';
 export * from './ports';
+export * from './schema-errors';

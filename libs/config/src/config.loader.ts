@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { type TSchema, KindGuard } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ConfigError, type ConfigProblem } from '@amato/common';
+import { ConfigError, type ConfigProblem, schemaProblems } from '@amato/common';
 import { type AppConfig, AppConfigSchema } from './config.schema';
 
 /** Variables that steer loading itself rather than naming a key. */
@@ -105,28 +105,6 @@ function readYaml(file: string): JsonObject {
   return parsed as JsonObject;
 }
 
-function pointerToKey(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
-    .join('')
-    .replace(/^\./, '');
-}
-
-function describeSchemaError(schema: TSchema, message: string, value: unknown): string {
-  const shown = value === undefined ? 'nothing' : JSON.stringify(value);
-  if (KindGuard.IsUnion(schema)) {
-    const options = schema.anyOf.map((option) => JSON.stringify(option.const));
-    return `must be one of ${options.join(', ')}, got ${shown}`;
-  }
-  if (typeof schema.pattern === 'string' && typeof value === 'string') {
-    const expected = typeof schema.expected === 'string' ? schema.expected : schema.pattern;
-    return `must be ${expected}, got ${shown}`;
-  }
-  return `${message.replace(/^Expected/, 'expected')}, got ${shown}`;
-}
-
 export interface LoadOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly configDir?: string;
@@ -163,13 +141,9 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     sources.set(leaf.path.join('.'), name);
   }
 
-  for (const error of checker.Errors(merged)) {
-    const key = pointerToKey(error.path) || '(root)';
-    const source = sources.get(key.replace(/\[\d+\]$/, ''));
-    problems.push({
-      key: source ? `${key} (from ${source})` : key,
-      problem: describeSchemaError(error.schema, error.message, error.value),
-    });
+  for (const { path, message } of schemaProblems(checker.Errors(merged), 100)) {
+    const source = sources.get(path.replace(/\[\d+\]$/, ''));
+    problems.push({ key: source ? `${path} (from ${source})` : path, problem: message });
   }
   if (problems.length > 0) {
     throw new ConfigError(

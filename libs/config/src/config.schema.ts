@@ -58,6 +58,10 @@ export const AppConfigSchema = T.Object(
     kafka: T.Object(
       {
         clientId: NonEmpty,
+        topicPrefix: T.String({
+          pattern: '^[a-z][a-z0-9._-]*$',
+          expected: 'a topic name prefix (a-z, 0-9, . _ -)',
+        }),
         brokers: T.Array(HostPort, { minItems: 1 }),
         connectionTimeoutMs: Millis,
         requestTimeoutMs: Millis,
