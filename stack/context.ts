@@ -60,6 +60,11 @@ export interface StackService {
   start(ctx: StackContext): Promise<void>;
   /** After the port opens on a fresh start: users, databases, grants. Idempotent. */
   bootstrap?(ctx: StackContext): Promise<void>;
+  /**
+   * Puts AMATO's own objects in place once the service is ready: schemas, collections, topics.
+   * Runs on every `up`, so it must be idempotent and quick when there is nothing to do.
+   */
+  prepare?(ctx: StackContext): Promise<void>;
   /** True when the service answers as AMATO's clients need it (real protocol, real credentials). */
   ready(ctx: StackContext): Promise<boolean>;
   /** The pid this checkout started, if it runs. */

@@ -133,7 +133,23 @@ export async function up(
       detail: reason instanceof Error ? reason.message : String(reason),
     };
   });
-  return states;
+  return Promise.all(states.map((state) => prepareOne(ctx, state)));
+}
+
+/** Runs a ready service's prepare step (schemas, topics); a failure marks the service failed. */
+async function prepareOne(ctx: StackContext, state: ServiceState): Promise<ServiceState> {
+  if (state.state === 'failed' || !state.service.prepare) return state;
+  try {
+    await state.service.prepare(ctx);
+    return state;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      ...state,
+      state: 'failed',
+      detail: `ready, but preparing AMATO's objects failed: ${message}`,
+    };
+  }
 }
 
 /** Stops what this checkout started, in reverse order; leaves external services alone. */

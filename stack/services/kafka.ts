@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { topicSpecs, topicsFor } from '@amato/contracts';
 import { KafkaService } from '@amato/kafka';
 import { type StackContext, pidFileLifecycle, type StackService } from '../context';
 import { fetchArtifacts } from '../maven';
@@ -164,6 +165,15 @@ export const kafka: StackService = {
         .catch(() => undefined);
     } finally {
       await service.close();
+    }
+  },
+
+  async prepare(ctx) {
+    const kafka = await new KafkaService(ctx.config.kafka).connect();
+    try {
+      await kafka.ensureTopics(topicSpecs(topicsFor(ctx.config.kafka.topicPrefix)));
+    } finally {
+      await kafka.close();
     }
   },
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyMysqlSchema } from '@amato/ddl';
 import { MysqlService } from '@amato/mysql';
 import { type StackContext, pidFileLifecycle, type StackService } from '../context';
 import { adapterConnects, hasCommand, isRoot, run, spawnDetached } from '../runtime';
@@ -78,6 +79,15 @@ export const mariadb: StackService = {
       what: 'mysql bootstrap',
     });
     return Promise.resolve();
+  },
+
+  async prepare(ctx) {
+    const mysql = await new MysqlService(ctx.config.mysql).connect();
+    try {
+      await applyMysqlSchema(mysql, ctx.config.mysql.database, join(ctx.root, 'ddl'));
+    } finally {
+      await mysql.close();
+    }
   },
 
   ready: (ctx) => adapterConnects(new MysqlService(ctx.config.mysql)),

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { applyMongoSchema } from '@amato/ddl';
 import { MongoService } from '@amato/mongo';
 import { type StackContext, pidFileLifecycle, type StackService } from '../context';
 import { findJava } from '../java';
@@ -49,6 +50,15 @@ export const mongo: StackService = {
       pidFile: ctx.pidFile('mongo'),
     });
     return Promise.resolve();
+  },
+
+  async prepare(ctx) {
+    const mongo = await new MongoService(ctx.config.mongo).connect();
+    try {
+      await applyMongoSchema(mongo, ctx.config.mongo.database, join(ctx.root, 'ddl'));
+    } finally {
+      await mongo.close();
+    }
   },
 
   ready: (ctx) => adapterConnects(new MongoService(ctx.config.mongo)),

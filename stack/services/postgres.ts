@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { applyPostgresSchema } from '@amato/ddl';
 import { PostgresService } from '@amato/postgres';
 import type { StackContext, StackService } from '../context';
 import { adapterConnects, isAlive, isRoot, readPid, run, StackError } from '../runtime';
@@ -169,6 +170,15 @@ export const postgres: StackService = {
       psql(`CREATE DATABASE ${ident(database)} OWNER ${ident(user)}`);
     }
     return Promise.resolve();
+  },
+
+  async prepare(ctx) {
+    const postgres = await new PostgresService(ctx.config.postgres).connect();
+    try {
+      await applyPostgresSchema(postgres, ctx.config.postgres.schema, join(ctx.root, 'ddl'));
+    } finally {
+      await postgres.close();
+    }
   },
 
   ready: (ctx) => adapterConnects(new PostgresService(ctx.config.postgres)),

@@ -80,7 +80,7 @@ export const AppConfigSchema = T.Object(
     ),
     redis: T.Object({ host: Host, port: Port, db: T.Integer({ minimum: 0, maximum: 15 }) }, strict),
     mysql: SqlStore,
-    postgres: SqlStore,
+    postgres: T.Object({ ...SqlStore.properties, schema: Identifier }, strict),
     mongo: T.Object({ host: Host, port: Port, database: Identifier }, strict),
     trino: T.Object(
       {

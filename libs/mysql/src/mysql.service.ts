@@ -23,9 +23,12 @@ export class MysqlService implements HealthIndicator, OnApplicationShutdown {
   readonly dependencyName = 'mysql';
   readonly pool: Pool;
   readonly endpoint: string;
+  /** The database the pool's connections start in. */
+  readonly database: string;
 
   constructor(config: AppConfig['mysql']) {
     this.endpoint = `${config.host}:${config.port}/${config.database}`;
+    this.database = config.database;
     this.pool = createPool({
       host: config.host,
       port: config.port,
