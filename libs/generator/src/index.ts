@@ -1,0 +1,5 @@
+export * from './dataset';
+export * from './volumes';
+export * from './random';
+export * from './allocate';
+export * from './calendar';
