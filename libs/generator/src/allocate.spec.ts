@@ -37,6 +37,9 @@ describe(Random.name, () => {
   });
 
   it('draws UUIDs of version-4 shape', () => {
+    const random = new Random(1);
+    const ids = Array.from({ length: 1000 }, () => random.uuid());
+    expect(new Set(ids.map((id) => id.slice(-4))).size).toBeGreaterThan(900);
     expect(new Random(1).uuid()).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );

@@ -27,6 +27,7 @@ describe(Dataset.name, () => {
 
   it('gives the same events for the same seed, and different ones for another seed', () => {
     expect(digest(collect().events)).toBe(digest(events));
+    expect(digest([...dataset.events()])).toBe(digest(events));
     expect(digest(collect(8).events)).not.toBe(digest(events));
   });
 

@@ -220,6 +220,8 @@ export class Dataset {
   /** Customer, campaign, test and in-store order events: [time, event], sorted once planned. */
   private readonly entityEvents: [number, AmatoEvent][] = [];
   private readonly sessions: SessionPlan[] = [];
+  /** Fixed at construction, so every call of events() yields the same events. */
+  private readonly clickstreamSeed: number;
 
   constructor(readonly options: DatasetOptions) {
     this.volumes = volumesAt(options.scale);
@@ -229,6 +231,7 @@ export class Dataset {
     this.faker = new Faker({ locale: [en] });
     this.faker.seed(options.seed);
     this.catalog = buildCatalog(this.faker, this.random.fork('catalog'));
+    this.clickstreamSeed = Math.floor(this.random.next() * 2 ** 32);
     this.products = new WeightedTable(this.catalog.map((p) => [p, p.popularity] as const));
     this.planCustomers();
     this.planCampaigns();
@@ -942,7 +945,7 @@ export class Dataset {
    * events wait in a heap until no session yet to start can precede them.
    */
   *events(): Generator<AmatoEvent> {
-    const random = this.random.fork('clickstream');
+    const random = new Random(this.clickstreamSeed);
     const pending = new TimeHeap<AmatoEvent>();
     const entities = this.entityEvents;
     let e = 0;

@@ -3,3 +3,4 @@ export * from './volumes';
 export * from './random';
 export * from './allocate';
 export * from './calendar';
+export * from './publisher';

@@ -97,12 +97,13 @@ export class Random {
 
   /** A version-4-shaped UUID drawn from this generator (deterministic, unlike crypto's). */
   uuid(): string {
+    // One draw holds 32 random bits, so no group takes more than 8 hex digits from one draw.
     const hex = (n: number) =>
       Math.floor(this.next() * 16 ** n)
         .toString(16)
         .padStart(n, '0');
     const variant = (8 + Math.floor(this.next() * 4)).toString(16);
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(4)}${hex(8)}`;
   }
 }
 

@@ -174,6 +174,13 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     await producer?.then((p) => p.disconnect()).catch(() => undefined);
   }
 
+  /** Records a topic holds, summed over partitions (high watermark − low watermark). */
+  async topicRecordCount(topic: string): Promise<number> {
+    const admin = await this.getAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  }
+
   /** Committed offsets of a group on a topic, by partition ('-1' where nothing is committed). */
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, string>> {
     const admin = await this.getAdmin();
@@ -189,6 +196,22 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
       topic,
       acks: -1,
       messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
+    });
+  }
+
+  /** Sends records to several topics in one producer request (one round trip per broker). */
+  async sendBatch(
+    batches: readonly { topic: string; records: readonly OutgoingRecord[] }[],
+  ): Promise<void> {
+    const nonEmpty = batches.filter((b) => b.records.length > 0);
+    if (nonEmpty.length === 0) return;
+    const producer = await this.getProducer();
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: nonEmpty.map((b) => ({
+        topic: b.topic,
+        messages: b.records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
+      })),
     });
   }
 
