@@ -94,6 +94,18 @@ export const AppConfigSchema = T.Object(
       },
       strict,
     ),
+    sink: T.Object(
+      {
+        groupId: T.String({
+          pattern: '^[a-z][a-z0-9._-]*$',
+          expected: 'a consumer group prefix (a-z, 0-9, . _ -)',
+        }),
+        parentWaitMs: T.Integer({ minimum: 0, maximum: 600_000 }),
+        partitionsConcurrently: T.Integer({ minimum: 1, maximum: 64 }),
+        metricsPort: T.Integer({ minimum: 0, maximum: 65535 }),
+      },
+      strict,
+    ),
     stack: T.Object(
       {
         dir: NonEmpty,

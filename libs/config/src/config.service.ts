@@ -28,6 +28,9 @@ export class ConfigService {
   get api(): AppConfig['api'] {
     return this.values.api;
   }
+  get sink(): AppConfig['sink'] {
+    return this.values.sink;
+  }
   get stack(): AppConfig['stack'] {
     return this.values.stack;
   }

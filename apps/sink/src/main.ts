@@ -1,0 +1,174 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  AmatoError,
+  ConfigError,
+  createLogger,
+  NestPinoLogger,
+  portOwnerHint,
+  PortTakenError,
+  setLogLevel,
+} from '@amato/common';
+import { type AppConfig, ConfigModule, ConfigService, loadConfig } from '@amato/config';
+import { topicSpecs, topicsFor } from '@amato/contracts';
+import { applyMongoSchema, applyMysqlSchema, applyPostgresSchema } from '@amato/ddl';
+import { KafkaModule, KafkaService } from '@amato/kafka';
+import { MetricsService } from '@amato/metrics';
+import { MongoModule, MongoService } from '@amato/mongo';
+import { MysqlModule, MysqlService } from '@amato/mysql';
+import { PostgresModule, PostgresService } from '@amato/postgres';
+import { Sink } from '@amato/sink';
+
+const logger = createLogger('sink');
+
+const HELP = `amato sink: persists the Kafka topics into MySQL, PostgreSQL and MongoDB.
+
+usage: npm run sink             (or: node dist/apps/sink/main.js)
+
+Reads <kafka.topicPrefix>.customers|transactions|campaigns|clickstream, one consumer group per
+stream (<sink.groupId>.<stream>), writes idempotent bulk upserts, commits offsets only after
+the writes, and sends refused records to <prefix>.dlq with their reason. SIGTERM or Ctrl-C
+finishes the batches in flight, commits them and exits. Metrics: http://127.0.0.1:<sink.metricsPort>/metrics.
+Settings come from config/default.yaml and AMATO_* variables (see README.md).`;
+
+@Module({})
+class SinkModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: SinkModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        KafkaModule,
+        MysqlModule,
+        PostgresModule,
+        MongoModule,
+      ],
+      providers: [
+        MetricsService,
+        {
+          provide: Sink,
+          useFactory: (
+            c: ConfigService,
+            kafka: KafkaService,
+            mysql: MysqlService,
+            postgres: PostgresService,
+            mongo: MongoService,
+            metrics: MetricsService,
+          ) =>
+            new Sink(kafka, mysql, postgres, mongo, {
+              topics: topicsFor(c.kafka.topicPrefix),
+              targets: {
+                mysqlDatabase: c.mysql.database,
+                postgresSchema: c.postgres.schema,
+                mongoDatabase: c.mongo.database,
+              },
+              parentWaitMs: c.sink.parentWaitMs,
+              registry: metrics.registry,
+            }),
+          inject: [
+            ConfigService,
+            KafkaService,
+            MysqlService,
+            PostgresService,
+            MongoService,
+            MetricsService,
+          ],
+        },
+      ],
+    };
+  }
+}
+
+function serveMetrics(metrics: MetricsService, port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end('see /metrics\n');
+      return;
+    }
+    metrics.render().then(
+      (body) => response.writeHead(200, { 'content-type': metrics.contentType }).end(body),
+      (err: unknown) => response.writeHead(500).end(String(err)),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new PortTakenError(
+              'sink.metricsPort',
+              '127.0.0.1',
+              port,
+              'AMATO_SINK__METRICS_PORT',
+              portOwnerHint(port),
+            )
+          : err,
+      );
+    });
+    server.listen(port, '127.0.0.1', () => {
+      resolve(server);
+    });
+  });
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  const config = loadConfig();
+  setLogLevel(config.log.level);
+  const app = await NestFactory.createApplicationContext(SinkModule.forRoot(config), {
+    logger: new NestPinoLogger(),
+    abortOnError: false,
+  });
+  const sink = app.get(Sink);
+  const kafka = app.get(KafkaService);
+  const topics = topicsFor(config.kafka.topicPrefix);
+  // Idempotent: a fresh store or cluster is prepared, an existing one is left as it is.
+  await kafka.ensureTopics(topicSpecs(topics));
+  await applyMysqlSchema(app.get(MysqlService), config.mysql.database);
+  await applyPostgresSchema(app.get(PostgresService), config.postgres.schema);
+  await applyMongoSchema(app.get(MongoService), config.mongo.database);
+  const server = await serveMetrics(app.get(MetricsService), config.sink.metricsPort);
+
+  const consumers = sink.createConsumers(config.sink.groupId, config.sink.partitionsConcurrently);
+  await Promise.all(consumers.map((c) => c.start()));
+  logger.info(
+    { topics, groups: `${config.sink.groupId}.<stream>`, metrics: server.address() },
+    'sink consuming',
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing the batches in flight');
+    // KafkaService.close (on app.close) stops the consumers first: in-flight batches finish and commit.
+    void Promise.all([app.close(), new Promise((resolve) => server.close(resolve))]).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    if (err instanceof AmatoError) {
+      console.error(`amato sink: ${err.message}`);
+      process.exit(err instanceof ConfigError ? 2 : 1);
+    }
+    logger.fatal({ err }, 'sink failed');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { topicSpecs, topicsFor } from '@amato/contracts';
+import { applyMongoSchema, applyMysqlSchema, applyPostgresSchema } from '@amato/ddl';
+import { Dataset, publish } from '@amato/generator';
+import { KafkaService } from '@amato/kafka';
+import { MongoService } from '@amato/mongo';
+import { MysqlService } from '@amato/mysql';
+import { PostgresService } from '@amato/postgres';
+import { storeCounts } from '@amato/sink';
+import { testConfig, uniqueName } from './support/resources';
+
+const root = resolve(__dirname, '..');
+
+/**
+ * The sink as a real process on this test's own topics, databases and consumer groups: killed
+ * with SIGKILL mid-stream and started again, it must end with exactly the generated rows.
+ */
+describe('the sink process, killed and restarted', () => {
+  const config = testConfig();
+  const name = uniqueName('crash');
+  const topics = topicsFor(name);
+  const targets = { mysqlDatabase: name, postgresSchema: name, mongoDatabase: name };
+  const kafka = new KafkaService(config.kafka);
+  const mysql = new MysqlService(config.mysql);
+  const postgres = new PostgresService(config.postgres);
+  const mongo = new MongoService(config.mongo);
+  const stores = { mysql, postgres, mongo };
+  const children: ChildProcess[] = [];
+
+  function startSink(): ChildProcess {
+    // One process (node with tsx as a loader, not tsx's CLI, which runs a child): signals reach the sink.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/sink/src/main.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        AMATO_LOG__LEVEL: 'error',
+        AMATO_KAFKA__TOPIC_PREFIX: name,
+        AMATO_MYSQL__DATABASE: name,
+        AMATO_POSTGRES__SCHEMA: name,
+        AMATO_MONGO__DATABASE: name,
+        AMATO_SINK__GROUP_ID: `${name}.sink`,
+        AMATO_SINK__METRICS_PORT: '0',
+        // A killed member leaves the group after the session timeout; keep it short here.
+        AMATO_KAFKA__CONSUMER__SESSION_TIMEOUT_MS: '6000',
+        AMATO_KAFKA__CONSUMER__HEARTBEAT_INTERVAL_MS: '1000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    return child;
+  }
+
+  beforeAll(async () => {
+    await Promise.all([kafka.connect(), mysql.connect(), postgres.connect(), mongo.connect()]);
+    await kafka.ensureTopics(topicSpecs(topics));
+    await Promise.all([
+      applyMysqlSchema(mysql, name),
+      applyPostgresSchema(postgres, name),
+      applyMongoSchema(mongo, name),
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await kafka.deleteTopics(Object.values(topics));
+    await Promise.allSettled([
+      mysql.execute(`DROP DATABASE IF EXISTS \`${name}\``),
+      postgres.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`),
+      mongo.db(name).dropDatabase(),
+    ]);
+    await Promise.all([kafka.close(), mysql.close(), postgres.close(), mongo.close()]);
+  });
+
+  it('ends with exactly the generated rows: nothing lost, nothing doubled', async () => {
+    const dataset = new Dataset({ seed: 9, scale: 0.01, end: new Date('2026-01-01T00:00:00Z') });
+    await publish(dataset.events(), topics, kafka, { batchSize: 2000 });
+
+    const first = startSink();
+    const deadline = Date.now() + 60_000;
+    while (((await storeCounts(stores, targets)).page_views ?? 0) < 1000) {
+      if (Date.now() > deadline) throw new Error('the sink wrote nothing within 60 s');
+      await sleep(100);
+    }
+    first.kill('SIGKILL');
+    await new Promise((done) => first.once('exit', done));
+    const atKill = await storeCounts(stores, targets);
+    expect(atKill.page_views ?? 0).toBeLessThan(dataset.expected.page_views);
+
+    const second = startSink();
+    const expected = dataset.expected as unknown as Record<string, number>;
+    let counts = atKill;
+    const until = Date.now() + 120_000;
+    while (!Object.entries(expected).every(([table, n]) => counts[table] === n)) {
+      if (Date.now() > until) break;
+      await sleep(500);
+      counts = await storeCounts(stores, targets);
+    }
+    expect(counts).toEqual(expected);
+
+    // A graceful stop drains and exits cleanly.
+    second.kill('SIGTERM');
+    const code = await new Promise((done) => second.once('exit', done));
+    expect(code).toBe(0);
+  }, 240_000);
+});
