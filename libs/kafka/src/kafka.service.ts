@@ -31,8 +31,16 @@ import type {
 function kafkaJsLogger(logger: Logger) {
   return () =>
     ({ namespace, level, log }: LogEntry): void => {
+      // KafkaJS passes whole error objects (a failed bulk write carries thousands of ids): keep
+      // scalars and the first lines of a stack, so one log line stays one readable line.
       const { message, ...extra } = log;
-      const context = { kafkajs: namespace, ...extra };
+      const context: Record<string, unknown> = { kafkajs: namespace };
+      for (const [key, value] of Object.entries(extra)) {
+        if (key === 'stack' && typeof value === 'string')
+          context.stack = value.split('\n').slice(0, 4).join('\n');
+        else if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
+          context[key] = value;
+      }
       if (level === logLevel.ERROR) logger.error(context, message);
       else if (level === logLevel.WARN) logger.warn(context, message);
       else if (level === logLevel.INFO) logger.info(context, message);
