@@ -69,5 +69,5 @@ describe('Trino across MySQL, PostgreSQL and MongoDB', () => {
       { country: 'DE', channel: 'social', sessions: 2, page_views: 3 },
       { country: 'FR', channel: 'email', sessions: 1, page_views: 9 },
     ]);
-  });
+  }, 60_000);
 });

@@ -56,5 +56,5 @@ describe(MongoService.name, () => {
     await expect(failure).rejects.toThrow(
       new RegExp(`^MongoDB at 127\\.0\\.0\\.1:${port} is unavailable: .*ECONNREFUSED`),
     );
-  });
+  }, 30_000);
 });

@@ -23,8 +23,10 @@ export class MongoService implements HealthIndicator, OnApplicationShutdown {
     this.endpoint = `${config.host}:${config.port}`;
     this.database = config.database;
     this.client = new MongoClient(`mongodb://${this.endpoint}/`, {
-      serverSelectionTimeoutMS: 3_000,
-      connectTimeoutMS: 3_000,
+      // The local wire-protocol server answers slowly while it works off a burst of writes;
+      // 10 s tolerates that and still fails clearly when nothing listens (refused at once).
+      serverSelectionTimeoutMS: 10_000,
+      connectTimeoutMS: 10_000,
       directConnection: true,
     });
   }
