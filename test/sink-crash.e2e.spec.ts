@@ -1,15 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { topicSpecs, topicsFor } from '@amato/contracts';
-import { applyMongoSchema, applyMysqlSchema, applyPostgresSchema } from '@amato/ddl';
 import { Dataset, publish } from '@amato/generator';
-import { KafkaService } from '@amato/kafka';
-import { MongoService } from '@amato/mongo';
-import { MysqlService } from '@amato/mysql';
-import { PostgresService } from '@amato/postgres';
 import { storeCounts } from '@amato/sink';
-import { testConfig, uniqueName } from './support/resources';
+import { ownWorld } from './support/own-world';
 
 const root = resolve(__dirname, '..');
 
@@ -18,15 +12,8 @@ const root = resolve(__dirname, '..');
  * with SIGKILL mid-stream and started again, it must end with exactly the generated rows.
  */
 describe('the sink process, killed and restarted', () => {
-  const config = testConfig();
-  const name = uniqueName('crash');
-  const topics = topicsFor(name);
-  const targets = { mysqlDatabase: name, postgresSchema: name, mongoDatabase: name };
-  const kafka = new KafkaService(config.kafka);
-  const mysql = new MysqlService(config.mysql);
-  const postgres = new PostgresService(config.postgres);
-  const mongo = new MongoService(config.mongo);
-  const stores = { mysql, postgres, mongo };
+  const world = ownWorld('crash');
+  const { name, topics, targets, kafka, stores } = world;
   const children: ChildProcess[] = [];
 
   function startSink(): ChildProcess {
@@ -52,25 +39,11 @@ describe('the sink process, killed and restarted', () => {
     return child;
   }
 
-  beforeAll(async () => {
-    await Promise.all([kafka.connect(), mysql.connect(), postgres.connect(), mongo.connect()]);
-    await kafka.ensureTopics(topicSpecs(topics));
-    await Promise.all([
-      applyMysqlSchema(mysql, name),
-      applyPostgresSchema(postgres, name),
-      applyMongoSchema(mongo, name),
-    ]);
-  }, 60_000);
+  beforeAll(() => world.setUp(), 60_000);
 
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
-    await kafka.deleteTopics(Object.values(topics));
-    await Promise.allSettled([
-      mysql.execute(`DROP DATABASE IF EXISTS \`${name}\``),
-      postgres.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`),
-      mongo.db(name).dropDatabase(),
-    ]);
-    await Promise.all([kafka.close(), mysql.close(), postgres.close(), mongo.close()]);
+    await world.tearDown();
   });
 
   it('ends with exactly the generated rows: nothing lost, nothing doubled', async () => {

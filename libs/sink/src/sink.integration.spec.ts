@@ -1,13 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createEvent, type DeadLetter, encodeEvent, topicSpecs, topicsFor } from '@amato/contracts';
-import { applyMongoSchema, applyMysqlSchema, applyPostgresSchema } from '@amato/ddl';
+import { createEvent, type DeadLetter, encodeEvent } from '@amato/contracts';
 import { Dataset, publish } from '@amato/generator';
-import { type BatchConsumer, KafkaService } from '@amato/kafka';
-import { MongoService } from '@amato/mongo';
-import { MysqlService } from '@amato/mysql';
-import { PostgresService } from '@amato/postgres';
+import type { BatchConsumer } from '@amato/kafka';
 import { validEvent } from '../../contracts/src/testing/event-factories';
-import { testConfig, uniqueName } from '../../../test/support/resources';
+import { ownWorld } from '../../../test/support/own-world';
 import { Sink } from './sink';
 import { storeCounts } from './store-counts';
 
@@ -28,28 +24,15 @@ async function until<T>(
 }
 
 describe(Sink.name, () => {
-  const config = testConfig();
-  const name = uniqueName('sink');
-  const topics = topicsFor(name);
-  const targets = { mysqlDatabase: name, postgresSchema: name, mongoDatabase: name };
-  const kafka = new KafkaService(config.kafka);
-  const mysql = new MysqlService(config.mysql);
-  const postgres = new PostgresService(config.postgres);
-  const mongo = new MongoService(config.mongo);
-  const stores = { mysql, postgres, mongo };
+  const world = ownWorld('sink');
+  const { name, topics, targets, kafka, mysql, postgres, mongo, stores } = world;
   const dataset = new Dataset({ seed: 5, scale: 0.01, end: new Date('2026-01-01T00:00:00Z') });
   const dead: DeadLetter[] = [];
   let consumers: BatchConsumer[];
   let dlqConsumer: BatchConsumer;
 
   beforeAll(async () => {
-    await Promise.all([kafka.connect(), mysql.connect(), postgres.connect(), mongo.connect()]);
-    await kafka.ensureTopics(topicSpecs(topics));
-    await Promise.all([
-      applyMysqlSchema(mysql, name),
-      applyPostgresSchema(postgres, name),
-      applyMongoSchema(mongo, name),
-    ]);
+    await world.setUp();
     const sink = new Sink(kafka, mysql, postgres, mongo, { topics, targets, parentWaitMs: 15_000 });
     consumers = sink.createConsumers(`${name}.sink`);
     dlqConsumer = kafka.createBatchConsumer({
@@ -67,13 +50,7 @@ describe(Sink.name, () => {
 
   afterAll(async () => {
     await Promise.all([...consumers, dlqConsumer].map((c) => c.stop()));
-    await kafka.deleteTopics(Object.values(topics));
-    await Promise.allSettled([
-      mysql.execute(`DROP DATABASE IF EXISTS \`${name}\``),
-      postgres.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`),
-      mongo.db(name).dropDatabase(),
-    ]);
-    await Promise.all([kafka.close(), mysql.close(), postgres.close(), mongo.close()]);
+    await world.tearDown();
   });
 
   it('lands exactly the generated rows in every table and collection, with integrity', async () => {
