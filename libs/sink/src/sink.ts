@@ -109,7 +109,7 @@ export class Sink {
     this.consumed.inc({ stream }, batch.records.length);
     const dead: DeadLetter[] = [];
     const valid: AmatoEvent[] = [];
-    const recordOf = new Map<string, KafkaRecord>();
+    const received = new Map<string, { record: KafkaRecord; event: AmatoEvent }>();
     for (const record of batch.records) {
       const result = decodeEvent(record.value);
       if (!result.ok) {
@@ -139,25 +139,26 @@ export class Sink {
         );
       } else {
         valid.push(result.event);
-        recordOf.set(result.event.event_id, record);
+        received.set(result.event.event_id, { record, event: result.event });
       }
     }
     const rejected = await this.write(stream, valid);
     for (const { eventId, reason } of rejected) {
-      const record = recordOf.get(eventId);
-      const event = valid.find((e) => e.event_id === eventId);
-      if (record)
+      const origin = received.get(eventId);
+      if (origin) {
+        const problems = [{ path: '(record)', message: reason }];
         dead.push(
           this.deadLetter(
             batch,
-            record,
+            origin.record,
             'sink:write',
             reason,
-            [{ path: '(record)', message: reason }],
-            event?.event_type,
+            problems,
+            origin.event.event_type,
             eventId,
           ),
         );
+      }
     }
     if (dead.length > 0) await this.sendDeadLetters(dead);
     this.written.inc({ stream }, valid.length - rejected.length);
