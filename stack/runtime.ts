@@ -178,17 +178,28 @@ export function tailFile(file: string | undefined, lines = 12): string {
     .join('\n');
 }
 
-/** Readiness through the project's own adapter: connects with the real protocol and credentials. */
-export async function adapterConnects(adapter: {
+interface Adapter {
   connect(): Promise<unknown>;
   close(): Promise<void>;
-}): Promise<boolean> {
+}
+
+/** Connects an adapter, runs `use` with it, and always closes it. */
+export async function usingAdapter<A extends Adapter>(
+  adapter: A,
+  use: (adapter: A) => Promise<void>,
+): Promise<void> {
   try {
     await adapter.connect();
-    return true;
-  } catch {
-    return false;
+    await use(adapter);
   } finally {
     await adapter.close().catch(() => undefined);
   }
+}
+
+/** Readiness through the project's own adapter: connects with the real protocol and credentials. */
+export async function adapterConnects(adapter: Adapter): Promise<boolean> {
+  return usingAdapter(adapter, () => Promise.resolve()).then(
+    () => true,
+    () => false,
+  );
 }

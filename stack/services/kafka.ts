@@ -4,7 +4,7 @@ import { topicSpecs, topicsFor } from '@amato/contracts';
 import { KafkaService } from '@amato/kafka';
 import { type StackContext, pidFileLifecycle, type StackService } from '../context';
 import { fetchArtifacts } from '../maven';
-import { adapterConnects, run, spawnDetached } from '../runtime';
+import { adapterConnects, usingAdapter, run, spawnDetached } from '../runtime';
 
 function broker(ctx: StackContext): { host: string; port: number } {
   const [host = '127.0.0.1', port = '19092'] = (ctx.config.kafka.brokers[0] ?? '').split(':');
@@ -168,14 +168,10 @@ export const kafka: StackService = {
     }
   },
 
-  async prepare(ctx) {
-    const kafka = await new KafkaService(ctx.config.kafka).connect();
-    try {
-      await kafka.ensureTopics(topicSpecs(topicsFor(ctx.config.kafka.topicPrefix)));
-    } finally {
-      await kafka.close();
-    }
-  },
+  prepare: (ctx) =>
+    usingAdapter(new KafkaService(ctx.config.kafka), (kafka) =>
+      kafka.ensureTopics(topicSpecs(topicsFor(ctx.config.kafka.topicPrefix))),
+    ),
 
   ready: (ctx) => adapterConnects(new KafkaService(ctx.config.kafka)),
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { applyMysqlSchema } from '@amato/ddl';
 import { MysqlService } from '@amato/mysql';
 import { type StackContext, pidFileLifecycle, type StackService } from '../context';
-import { adapterConnects, hasCommand, isRoot, run, spawnDetached } from '../runtime';
+import { adapterConnects, usingAdapter, hasCommand, isRoot, run, spawnDetached } from '../runtime';
 
 function serverCommand(): string {
   return hasCommand('mariadbd') ? 'mariadbd' : '/usr/sbin/mariadbd';
@@ -81,14 +81,10 @@ export const mariadb: StackService = {
     return Promise.resolve();
   },
 
-  async prepare(ctx) {
-    const mysql = await new MysqlService(ctx.config.mysql).connect();
-    try {
-      await applyMysqlSchema(mysql, ctx.config.mysql.database, join(ctx.root, 'ddl'));
-    } finally {
-      await mysql.close();
-    }
-  },
+  prepare: (ctx) =>
+    usingAdapter(new MysqlService(ctx.config.mysql), (mysql) =>
+      applyMysqlSchema(mysql, ctx.config.mysql.database, join(ctx.root, 'ddl')),
+    ),
 
   ready: (ctx) => adapterConnects(new MysqlService(ctx.config.mysql)),
 

@@ -4,7 +4,7 @@ import { MongoService } from '@amato/mongo';
 import { type StackContext, pidFileLifecycle, type StackService } from '../context';
 import { findJava } from '../java';
 import { fetchArtifacts } from '../maven';
-import { adapterConnects, spawnDetached } from '../runtime';
+import { adapterConnects, usingAdapter, spawnDetached } from '../runtime';
 
 function libDir(ctx: StackContext): string {
   return join(ctx.optDir, `mongo-java-server-${ctx.config.stack.mongo.version}`, 'lib');
@@ -52,14 +52,10 @@ export const mongo: StackService = {
     return Promise.resolve();
   },
 
-  async prepare(ctx) {
-    const mongo = await new MongoService(ctx.config.mongo).connect();
-    try {
-      await applyMongoSchema(mongo, ctx.config.mongo.database, join(ctx.root, 'ddl'));
-    } finally {
-      await mongo.close();
-    }
-  },
+  prepare: (ctx) =>
+    usingAdapter(new MongoService(ctx.config.mongo), (mongo) =>
+      applyMongoSchema(mongo, ctx.config.mongo.database, join(ctx.root, 'ddl')),
+    ),
 
   ready: (ctx) => adapterConnects(new MongoService(ctx.config.mongo)),
 

@@ -13,7 +13,15 @@ import { spawnSync } from 'node:child_process';
 import { applyPostgresSchema } from '@amato/ddl';
 import { PostgresService } from '@amato/postgres';
 import type { StackContext, StackService } from '../context';
-import { adapterConnects, isAlive, isRoot, readPid, run, StackError } from '../runtime';
+import {
+  adapterConnects,
+  usingAdapter,
+  isAlive,
+  isRoot,
+  readPid,
+  run,
+  StackError,
+} from '../runtime';
 
 const SYSTEM_USER = 'postgres';
 
@@ -172,14 +180,10 @@ export const postgres: StackService = {
     return Promise.resolve();
   },
 
-  async prepare(ctx) {
-    const postgres = await new PostgresService(ctx.config.postgres).connect();
-    try {
-      await applyPostgresSchema(postgres, ctx.config.postgres.schema, join(ctx.root, 'ddl'));
-    } finally {
-      await postgres.close();
-    }
-  },
+  prepare: (ctx) =>
+    usingAdapter(new PostgresService(ctx.config.postgres), (postgres) =>
+      applyPostgresSchema(postgres, ctx.config.postgres.schema, join(ctx.root, 'ddl')),
+    ),
 
   ready: (ctx) => adapterConnects(new PostgresService(ctx.config.postgres)),
 
