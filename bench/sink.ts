@@ -7,20 +7,14 @@
  *
  * Needs the stack (./amato stack up). Drops its topics and databases at the end.
  */
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '@amato/common';
 import { loadConfig } from '@amato/config';
-import { topicSpecs, topicsFor } from '@amato/contracts';
-import { applyMongoSchema, applyMysqlSchema, applyPostgresSchema } from '@amato/ddl';
 import { Dataset, publish } from '@amato/generator';
-import { KafkaService } from '@amato/kafka';
-import { MongoService } from '@amato/mongo';
-import { MysqlService } from '@amato/mysql';
-import { PostgresService } from '@amato/postgres';
 import { MONGO_COLLECTIONS, MYSQL_TABLES, POSTGRES_TABLES, Sink, storeCounts } from '@amato/sink';
+import { ownWorld } from '../test/support/own-world';
 
 const { values } = parseArgs({
   options: { scale: { type: 'string', default: '0.2' }, help: { type: 'boolean', short: 'h' } },
@@ -38,20 +32,10 @@ if (!(scale >= 0.01 && scale <= 10)) {
 async function main(): Promise<void> {
   setLogLevel('error');
   const config = loadConfig({ configDir: resolve(__dirname, '../config') });
-  const name = `bench_sink_${randomBytes(4).toString('hex')}`;
-  const topics = topicsFor(name);
-  const targets = { mysqlDatabase: name, postgresSchema: name, mongoDatabase: name };
-  const kafka = await new KafkaService(config.kafka).connect();
-  const mysql = await new MysqlService(config.mysql).connect();
-  const postgres = await new PostgresService(config.postgres).connect();
-  const mongo = await new MongoService(config.mongo).connect();
-  const stores = { mysql, postgres, mongo };
-  await kafka.ensureTopics(topicSpecs(topics));
-  await Promise.all([
-    applyMysqlSchema(mysql, name),
-    applyPostgresSchema(postgres, name),
-    applyMongoSchema(mongo, name),
-  ]);
+  // Scratch topics, databases and schemas of its own, dropped at the end.
+  const world = ownWorld('bench_sink');
+  const { name, topics, targets, kafka, mysql, postgres, mongo, stores } = world;
+  await world.setUp();
 
   const dataset = new Dataset({ seed: 42, scale, end: new Date('2026-01-01T00:00:00Z') });
   const expected = dataset.expected as unknown as Record<string, number>;
@@ -117,13 +101,7 @@ async function main(): Promise<void> {
   console.log('\ngenerate → Kafka → sink → stores');
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 
-  await kafka.deleteTopics(Object.values(topics));
-  await Promise.allSettled([
-    mysql.execute(`DROP DATABASE IF EXISTS \`${name}\``),
-    postgres.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`),
-    mongo.db(name).dropDatabase(),
-  ]);
-  await Promise.all([kafka.close(), mysql.close(), postgres.close(), mongo.close()]);
+  await world.tearDown();
 }
 
 main().catch((err: unknown) => {
