@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@amato/config';
 import { KafkaService } from '@amato/kafka';
+import { percentile, printTable } from './support/report';
 
 const { values } = parseArgs({
   options: {
@@ -35,10 +36,6 @@ function positive(name: string, raw: string): number {
     process.exit(2);
   }
   return n;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 async function main(): Promise<void> {
@@ -116,9 +113,7 @@ async function main(): Promise<void> {
       `${percentile(batchSizes, 50)} / ${batchSizes[batchSizes.length - 1] ?? 0}`,
     ],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log('\nKafka adapter round trip (KafkaJS 2.2.4)');
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  printTable('Kafka adapter round trip (KafkaJS 2.2.4)', rows);
 }
 
 main().catch((err: unknown) => {

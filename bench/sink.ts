@@ -15,6 +15,7 @@ import { loadConfig } from '@amato/config';
 import { Dataset, publish } from '@amato/generator';
 import { MONGO_COLLECTIONS, MYSQL_TABLES, POSTGRES_TABLES, Sink, storeCounts } from '@amato/sink';
 import { ownWorld } from '../test/support/own-world';
+import { printTable } from './support/report';
 
 const { values } = parseArgs({
   options: { scale: { type: 'string', default: '0.2' }, help: { type: 'boolean', short: 'h' } },
@@ -97,9 +98,7 @@ async function main(): Promise<void> {
     ],
     ['end to end events/s', Math.round(published / total).toLocaleString('en')],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log('\ngenerate → Kafka → sink → stores');
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  printTable('generate → Kafka → sink → stores', rows);
 
   await world.tearDown();
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Dataset, publish } from '@amato/generator';
 import { storeCounts } from '@amato/sink';
 import { ownWorld } from './support/own-world';
+import { closedPort } from './support/resources';
 
 const root = resolve(__dirname, '..');
 
@@ -16,7 +17,7 @@ describe('the sink process, killed and restarted', () => {
   const { name, topics, targets, kafka, stores } = world;
   const children: ChildProcess[] = [];
 
-  function startSink(): ChildProcess {
+  function startSink(metricsPort = 0): ChildProcess {
     // One process (node with tsx as a loader, not tsx's CLI, which runs a child): signals reach the sink.
     const child = spawn(process.execPath, ['--import', 'tsx', 'apps/sink/src/main.ts'], {
       cwd: root,
@@ -28,7 +29,7 @@ describe('the sink process, killed and restarted', () => {
         AMATO_POSTGRES__SCHEMA: name,
         AMATO_MONGO__DATABASE: name,
         AMATO_SINK__GROUP_ID: `${name}.sink`,
-        AMATO_SINK__METRICS_PORT: '0',
+        AMATO_SINK__METRICS_PORT: String(metricsPort),
         // A killed member leaves the group after the session timeout; keep it short here.
         AMATO_KAFKA__CONSUMER__SESSION_TIMEOUT_MS: '6000',
         AMATO_KAFKA__CONSUMER__HEARTBEAT_INTERVAL_MS: '1000',
@@ -61,7 +62,8 @@ describe('the sink process, killed and restarted', () => {
     const atKill = await storeCounts(stores, targets);
     expect(atKill.page_views ?? 0).toBeLessThan(dataset.expected.page_views);
 
-    const second = startSink();
+    const metricsPort = await closedPort();
+    const second = startSink(metricsPort);
     const expected = dataset.expected as unknown as Record<string, number>;
     let counts = atKill;
     const until = Date.now() + 120_000;
@@ -71,6 +73,15 @@ describe('the sink process, killed and restarted', () => {
       counts = await storeCounts(stores, targets);
     }
     expect(counts).toEqual(expected);
+
+    // Its metrics show what it consumed and that nothing is left behind.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(
+      /amato_consumer_batch_duration_seconds_count\{group="[^"]+\.clickstream"/,
+    );
+    const lags = [...metrics.matchAll(/^amato_consumer_lag_records\{[^}]*\} (\d+)$/gm)];
+    expect(lags.length).toBeGreaterThan(0);
+    expect(lags.map((m) => Number(m[1]))).toEqual(lags.map(() => 0));
 
     // A graceful stop drains and exits cleanly.
     second.kill('SIGTERM');

@@ -10,7 +10,10 @@ function libDir(ctx: StackContext): string {
   return join(ctx.optDir, `mongo-java-server-${ctx.config.stack.mongo.version}`, 'lib');
 }
 
-/** A MongoDB wire-protocol server (mongo-java-server, H2 backend) from Maven Central. */
+/**
+ * A MongoDB wire-protocol server (mongo-java-server) from Maven Central, with its H2 backend
+ * (on disk) or its memory backend, as stack.mongo.backend says.
+ */
 export const mongo: StackService = {
   name: 'mongo',
   title: 'MongoDB (mongo-java-server)',
@@ -27,6 +30,11 @@ export const mongo: StackService = {
           artifactId: 'mongo-java-server-h2-backend',
           version: ctx.config.stack.mongo.version,
         },
+        {
+          groupId: 'de.bwaldvogel',
+          artifactId: 'mongo-java-server-memory-backend',
+          version: ctx.config.stack.mongo.version,
+        },
       ],
       libDir(ctx),
     );
@@ -35,6 +43,8 @@ export const mongo: StackService = {
 
   start(ctx) {
     const { host, port } = ctx.config.mongo;
+    const { backend } = ctx.config.stack.mongo;
+    const store = backend === 'h2' ? ['h2', join(ctx.dataDir('mongo'), 'mongo.mv')] : ['memory'];
     spawnDetached({
       command: findJava(ctx, 17, 'mongo-java-server'),
       args: [
@@ -44,7 +54,7 @@ export const mongo: StackService = {
         join(ctx.root, 'stack', 'mongo', 'MongoServerMain.java'),
         host,
         String(port),
-        join(ctx.dataDir('mongo'), 'mongo.mv'),
+        ...store,
       ],
       logFile: ctx.logFile('mongo'),
       pidFile: ctx.pidFile('mongo'),

@@ -1,21 +1,19 @@
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   AmatoError,
   ConfigError,
   createLogger,
+  exitOnSignals,
   NestPinoLogger,
-  portOwnerHint,
-  PortTakenError,
   setLogLevel,
 } from '@amato/common';
 import { type AppConfig, ConfigModule, ConfigService, loadConfig } from '@amato/config';
 import { topicSpecs, topicsFor } from '@amato/contracts';
 import { applyMongoSchema, applyMysqlSchema, applyPostgresSchema } from '@amato/ddl';
 import { KafkaModule, KafkaService } from '@amato/kafka';
-import { MetricsService } from '@amato/metrics';
+import { MetricsService, serveMetrics } from '@amato/metrics';
 import { MongoModule, MongoService } from '@amato/mongo';
 import { MysqlModule, MysqlService } from '@amato/mysql';
 import { PostgresModule, PostgresService } from '@amato/postgres';
@@ -81,37 +79,6 @@ class SinkModule {
   }
 }
 
-function serveMetrics(metrics: MetricsService, port: number): Promise<Server> {
-  const server = createServer((request, response) => {
-    if (request.url !== '/metrics') {
-      response.writeHead(404).end('see /metrics\n');
-      return;
-    }
-    metrics.render().then(
-      (body) => response.writeHead(200, { 'content-type': metrics.contentType }).end(body),
-      (err: unknown) => response.writeHead(500).end(String(err)),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new PortTakenError(
-              'sink.metricsPort',
-              '127.0.0.1',
-              port,
-              'AMATO_SINK__METRICS_PORT',
-              portOwnerHint(port),
-            )
-          : err,
-      );
-    });
-    server.listen(port, '127.0.0.1', () => {
-      resolve(server);
-    });
-  });
-}
-
 async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(HELP);
@@ -131,7 +98,12 @@ async function main(argv: readonly string[]): Promise<void> {
   await applyMysqlSchema(app.get(MysqlService), config.mysql.database);
   await applyPostgresSchema(app.get(PostgresService), config.postgres.schema);
   await applyMongoSchema(app.get(MongoService), config.mongo.database);
-  const server = await serveMetrics(app.get(MetricsService), config.sink.metricsPort);
+  const server = await serveMetrics(app.get(MetricsService), {
+    host: '127.0.0.1',
+    port: config.sink.metricsPort,
+    setting: 'sink.metricsPort',
+    env: 'AMATO_SINK__METRICS_PORT',
+  });
 
   const consumers = sink.createConsumers(config.sink.groupId, config.sink.partitionsConcurrently);
   await Promise.all(consumers.map((c) => c.start()));
@@ -140,26 +112,10 @@ async function main(argv: readonly string[]): Promise<void> {
     'sink consuming',
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing the batches in flight');
-    // KafkaService.close (on app.close) stops the consumers first: in-flight batches finish and commit.
-    void Promise.all([app.close(), new Promise((resolve) => server.close(resolve))]).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => {
-    stop('SIGTERM');
-  });
-  process.on('SIGINT', () => {
-    stop('SIGINT');
-  });
+  // KafkaService.close (on app.close) stops the consumers first: in-flight batches finish and commit.
+  exitOnSignals(logger, () =>
+    Promise.all([app.close(), new Promise((resolve) => server.close(resolve))]),
+  );
 }
 
 if (require.main === module) {

@@ -4,3 +4,4 @@ export * from './logger';
 export * from './nest-logger';
 export * from './ports';
 export * from './schema-errors';
+export * from './shutdown';

@@ -81,7 +81,15 @@ export const AppConfigSchema = T.Object(
     redis: T.Object({ host: Host, port: Port, db: T.Integer({ minimum: 0, maximum: 15 }) }, strict),
     mysql: SqlStore,
     postgres: T.Object({ ...SqlStore.properties, schema: Identifier }, strict),
-    mongo: T.Object({ host: Host, port: Port, database: Identifier }, strict),
+    mongo: T.Object(
+      {
+        host: Host,
+        port: Port,
+        database: Identifier,
+        poolSize: T.Integer({ minimum: 1, maximum: 200 }),
+      },
+      strict,
+    ),
     trino: T.Object(
       {
         host: Host,
@@ -126,6 +134,9 @@ export const AppConfigSchema = T.Object(
             version: T.String({
               pattern: '^1\\.[0-9]+\\.[0-9]+$',
               expected: 'a mongo-java-server 1.x version',
+            }),
+            backend: T.Union([T.Literal('h2'), T.Literal('memory')], {
+              expected: 'h2 (kept on disk) or memory (faster, lost when it stops)',
             }),
             heapMb: T.Integer({ minimum: 128 }),
           },

@@ -143,6 +143,7 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     const admin = await this.getAdmin();
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic));
+    await this.warnOfPartitionCounts(specs.filter((spec) => existing.has(spec.topic)));
     if (missing.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
@@ -172,6 +173,22 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     }
   }
 
+  /** Kafka cannot take partitions away: an existing topic that differs is named, not changed. */
+  private async warnOfPartitionCounts(specs: readonly TopicSpec[]): Promise<void> {
+    if (specs.length === 0) return;
+    const admin = await this.getAdmin();
+    const metadata = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+    for (const spec of specs) {
+      const actual = metadata.topics.find((t) => t.name === spec.topic)?.partitions.length;
+      if (actual !== undefined && actual !== spec.partitions) {
+        this.logger.warn(
+          { topic: spec.topic, partitions: actual, expected: spec.partitions },
+          'topic has another partition count than AMATO expects; recreate it (delete, then start again) to change it',
+        );
+      }
+    }
+  }
+
   async deleteTopics(topics: readonly string[]): Promise<void> {
     const admin = await this.getAdmin();
     await admin.deleteTopics({ topics: [...topics] });
@@ -194,6 +211,27 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     const admin = await this.getAdmin();
     const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
     return new Map((entry?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  }
+
+  /**
+   * Records of these topics the group has not committed yet: the sum over partitions of the
+   * high watermark minus the committed offset (a partition with no commit counts from its start).
+   */
+  async groupLag(groupId: string, topics: readonly string[]): Promise<number> {
+    const admin = await this.getAdmin();
+    let lag = 0;
+    for (const topic of topics) {
+      const [ends, [committed]] = await Promise.all([
+        admin.fetchTopicOffsets(topic),
+        admin.fetchOffsets({ groupId, topics: [topic] }),
+      ]);
+      const byPartition = new Map(committed?.partitions.map((p) => [p.partition, p.offset]));
+      for (const end of ends) {
+        const done = Number(byPartition.get(end.partition) ?? '-1');
+        lag += Number(end.high) - (done >= 0 ? done : Number(end.low));
+      }
+    }
+    return lag;
   }
 
   /** Sends records to one topic, acknowledged by all in-sync replicas. */
@@ -258,6 +296,7 @@ class KafkaJsBatchConsumer implements BatchConsumer {
   private readonly consumer: Consumer;
   private readonly logger: Logger;
   private running = false;
+  private readonly heartbeatIntervalMs: number;
 
   constructor(
     kafka: Kafka,
@@ -266,6 +305,7 @@ class KafkaJsBatchConsumer implements BatchConsumer {
     private readonly onStopped: (consumer: KafkaJsBatchConsumer) => void,
   ) {
     this.logger = createLogger('BatchConsumer', { groupId: options.groupId });
+    this.heartbeatIntervalMs = config.consumer.heartbeatIntervalMs;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: config.consumer.sessionTimeoutMs,
@@ -297,11 +337,22 @@ class KafkaJsBatchConsumer implements BatchConsumer {
     // A batch fetched before a rebalance or stop is left for its new owner: nothing is committed.
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const started = performance.now();
-    await this.options.handler({
-      topic: batch.topic,
-      partition: batch.partition,
-      records: batch.messages.map(toRecord),
-    });
+    // A slow batch (a busy store) must not cost the group membership: keep heartbeating while
+    // the handler works. KafkaJS sends at most one heartbeat per heartbeatInterval; one refused
+    // during a rebalance is harmless, the batch's commit then fails and it is redelivered.
+    const beat = setInterval(() => {
+      payload.heartbeat().catch(() => undefined);
+    }, this.heartbeatIntervalMs);
+    try {
+      await this.options.handler({
+        topic: batch.topic,
+        partition: batch.partition,
+        records: batch.messages.map(toRecord),
+        highWatermark: batch.highWatermark,
+      });
+    } finally {
+      clearInterval(beat);
+    }
     // resolveOffset moves this member's fetch position; the commit makes it durable for the group.
     payload.resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();

@@ -15,6 +15,8 @@ export interface RecordBatch {
   readonly topic: string;
   readonly partition: number;
   readonly records: readonly KafkaRecord[];
+  /** The partition's high watermark when the batch was fetched: the offset after its last record. */
+  readonly highWatermark: string;
 }
 
 /**

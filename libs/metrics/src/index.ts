@@ -1,1 +1,3 @@
 export * from './metrics.service';
+export * from './consumer-metrics';
+export * from './metrics-server';

@@ -27,6 +27,7 @@ export class MongoService implements HealthIndicator, OnApplicationShutdown {
       // 10 s tolerates that and still fails clearly when nothing listens (refused at once).
       serverSelectionTimeoutMS: 10_000,
       connectTimeoutMS: 10_000,
+      maxPoolSize: config.poolSize,
       directConnection: true,
     });
   }

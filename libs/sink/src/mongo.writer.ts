@@ -49,6 +49,9 @@ export function clickstreamDocument(
   }
 }
 
+/** Documents per bulk insert: each request then finishes in well under the driver's timeouts. */
+const CHUNK = 1000;
+
 /** Clickstream records into MongoDB: unordered bulk inserts; a duplicate (redelivery) is a no-op. */
 export class MongoWriter {
   constructor(
@@ -65,19 +68,20 @@ export class MongoWriter {
       ops.push({ insertOne: { document: target.document } });
       byCollection.set(target.collection, ops);
     }
-    await Promise.all(
-      [...byCollection].map(async ([collection, ops]) => {
-        try {
-          await this.mongo
-            .db(this.database)
-            .collection(collection)
-            .bulkWrite(ops, { ordered: false });
-        } catch (err) {
-          // Unordered: every other document went in; duplicates are records already written.
-          const errors = err instanceof MongoBulkWriteError ? [err.writeErrors].flat() : [];
-          if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
-        }
-      }),
-    );
+    for (const [collection, ops] of byCollection) {
+      for (let start = 0; start < ops.length; start += CHUNK) {
+        await this.insert(collection, ops.slice(start, start + CHUNK));
+      }
+    }
+  }
+
+  private async insert(collection: string, ops: AnyBulkWriteOperation[]): Promise<void> {
+    try {
+      await this.mongo.db(this.database).collection(collection).bulkWrite(ops, { ordered: false });
+    } catch (err) {
+      // Unordered: every other document went in; duplicates are records already written.
+      const errors = err instanceof MongoBulkWriteError ? [err.writeErrors].flat() : [];
+      if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+    }
   }
 }

@@ -1,17 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backOff } from 'exponential-backoff';
 import { Counter, type Registry } from 'prom-client';
 import {
   type AmatoEvent,
-  type DeadLetter,
-  decodeEvent,
   type EventEnvelope,
   type EventType,
-  streamOf,
   type Stream,
   type Topics,
 } from '@amato/contracts';
-import { createLogger, type Problem } from '@amato/common';
-import type { BatchConsumer, KafkaRecord, KafkaService, RecordBatch } from '@amato/kafka';
+import { createLogger } from '@amato/common';
+import { deadLetterOf, DeadLetterQueue, decodeBatch } from '@amato/stream';
+import { ConsumerMetrics } from '@amato/metrics';
+import type { BatchConsumer, KafkaService, RecordBatch } from '@amato/kafka';
 import type { MongoService } from '@amato/mongo';
 import type { MysqlService } from '@amato/mysql';
 import type { PostgresService } from '@amato/postgres';
@@ -50,9 +50,10 @@ export class Sink {
   private readonly postgres: PostgresWriter;
   private readonly mongo: MongoWriter;
   private readonly streamOfTopic: Map<string, Stream>;
-  private readonly consumed: Counter<'stream'>;
+  private readonly consumerMetrics: ConsumerMetrics | undefined;
   private readonly written: Counter<'stream'>;
-  private readonly deadLettered: Counter<'stage'>;
+  private readonly deadLetters: DeadLetterQueue;
+  private readonly writeRetries: Counter;
 
   constructor(
     private readonly kafka: KafkaService,
@@ -68,24 +69,19 @@ export class Sink {
       Object.entries(options.topics).map(([stream, topic]) => [topic, stream as Stream]),
     );
     const registers = options.registry ? [options.registry] : [];
-    this.consumed = new Counter({
-      name: 'amato_sink_records_consumed_total',
-      help: 'Records read by the sink',
-      labelNames: ['stream'],
+    this.writeRetries = new Counter({
+      name: 'amato_sink_write_retries_total',
+      help: 'Writes retried after a transient store error (deadlock, timeout, lost connection)',
       registers,
     });
+    this.consumerMetrics = options.registry ? new ConsumerMetrics(options.registry) : undefined;
     this.written = new Counter({
       name: 'amato_sink_events_written_total',
       help: 'Events written to their store',
       labelNames: ['stream'],
       registers,
     });
-    this.deadLettered = new Counter({
-      name: 'amato_sink_dead_letters_total',
-      help: 'Records sent to the DLQ, by stage',
-      labelNames: ['stage'],
-      registers,
-    });
+    this.deadLetters = new DeadLetterQueue(kafka, options.topics.dlq, 'sink', options.registry);
   }
 
   /**
@@ -93,62 +89,32 @@ export class Sink {
    * progress independently: an order waiting for its customer never holds up the customers.
    */
   createConsumers(groupPrefix: string, partitionsConsumedConcurrently = 3): BatchConsumer[] {
-    return (['customers', 'transactions', 'campaigns', 'clickstream'] as const).map((stream) =>
-      this.kafka.createBatchConsumer({
-        groupId: `${groupPrefix}.${stream}`,
+    return (['customers', 'transactions', 'campaigns', 'clickstream'] as const).map((stream) => {
+      const groupId = `${groupPrefix}.${stream}`;
+      return this.kafka.createBatchConsumer({
+        groupId,
         topics: [this.options.topics[stream]],
-        handler: this.handleBatch,
+        handler: this.consumerMetrics?.instrument(groupId, this.handleBatch) ?? this.handleBatch,
         partitionsConsumedConcurrently,
-      }),
-    );
+      });
+    });
   }
 
   readonly handleBatch = async (batch: RecordBatch): Promise<void> => {
     const stream = this.streamOfTopic.get(batch.topic);
     if (!stream || stream === 'dlq') throw new Error(`the sink does not read topic ${batch.topic}`);
-    this.consumed.inc({ stream }, batch.records.length);
-    const dead: DeadLetter[] = [];
-    const valid: AmatoEvent[] = [];
-    const received = new Map<string, { record: KafkaRecord; event: AmatoEvent }>();
-    for (const record of batch.records) {
-      const result = decodeEvent(record.value);
-      if (!result.ok) {
-        dead.push(
-          this.deadLetter(
-            batch,
-            record,
-            'sink:validate',
-            result.reason,
-            result.problems,
-            result.eventType,
-            result.eventId,
-          ),
-        );
-      } else if (streamOf(result.event.event_type) !== stream) {
-        const reason = `${result.event.event_type} belongs on the ${streamOf(result.event.event_type)} topic, not ${batch.topic}`;
-        dead.push(
-          this.deadLetter(
-            batch,
-            record,
-            'sink:route',
-            reason,
-            [{ path: 'event_type', message: reason }],
-            result.event.event_type,
-            result.event.event_id,
-          ),
-        );
-      } else {
-        valid.push(result.event);
-        received.set(result.event.event_id, { record, event: result.event });
-      }
-    }
-    const rejected = await this.write(stream, valid);
+    const { valid, dead } = decodeBatch(batch, stream, 'sink');
+    const received = new Map(valid.map((r) => [r.event.event_id, r]));
+    const rejected = await this.write(
+      stream,
+      valid.map((r) => r.event),
+    );
     for (const { eventId, reason } of rejected) {
       const origin = received.get(eventId);
       if (origin) {
         const problems = [{ path: '(record)', message: reason }];
         dead.push(
-          this.deadLetter(
+          deadLetterOf(
             batch,
             origin.record,
             'sink:write',
@@ -160,7 +126,7 @@ export class Sink {
         );
       }
     }
-    if (dead.length > 0) await this.sendDeadLetters(dead);
+    await this.deadLetters.send(dead);
     this.written.inc({ stream }, valid.length - rejected.length);
   };
 
@@ -279,7 +245,7 @@ export class Sink {
   ): Promise<Rejected[]> {
     if (events.length === 0) return [];
     try {
-      await write(events);
+      await this.retryingTransient(() => write(events));
       return [];
     } catch (err) {
       if (!isPermanentWriteError(err)) throw err;
@@ -300,54 +266,23 @@ export class Sink {
     }
   }
 
-  private deadLetter(
-    batch: RecordBatch,
-    record: KafkaRecord,
-    stage: string,
-    reason: string,
-    problems: readonly Problem[],
-    eventType?: string,
-    eventId?: string,
-  ): DeadLetter {
-    return {
-      failed_at: new Date().toISOString(),
-      stage,
-      reason,
-      problems,
-      source: {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: record.offset,
-        key: record.key,
+  /**
+   * A deadlock, a timeout or a lost connection is retried here with exponential backoff and
+   * jitter (0.1 s, 0.2 s, … up to 5 attempts); a refusal of the data is not. After the last
+   * attempt the error fails the batch, which is then delivered again from its committed offset.
+   */
+  private retryingTransient(write: () => Promise<void>): Promise<void> {
+    return backOff(write, {
+      numOfAttempts: 5,
+      startingDelay: 100,
+      timeMultiple: 2,
+      jitter: 'full',
+      retry: (err: unknown, attempt: number) => {
+        if (isPermanentWriteError(err)) return false;
+        this.writeRetries.inc();
+        this.logger.warn({ attempt, err: errorMessage(err) }, 'a write failed; retrying');
+        return true;
       },
-      event_type: eventType ?? null,
-      event_id: eventId ?? null,
-      original: record.value?.toString('utf8') ?? null,
-    };
-  }
-
-  private async sendDeadLetters(dead: readonly DeadLetter[]): Promise<void> {
-    await this.kafka.send(
-      this.options.topics.dlq,
-      dead.map((d) => ({
-        key: d.source.key,
-        value: JSON.stringify(d),
-        headers: { stage: d.stage },
-      })),
-    );
-    for (const d of dead) {
-      this.deadLettered.inc({ stage: d.stage });
-      this.logger.warn(
-        {
-          stage: d.stage,
-          topic: d.source.topic,
-          partition: d.source.partition,
-          offset: d.source.offset,
-          eventId: d.event_id,
-          reason: d.reason,
-        },
-        'record sent to the DLQ',
-      );
-    }
+    });
   }
 }

@@ -12,6 +12,8 @@ export function isPermanentWriteError(err: unknown): boolean {
     return true;
   // PostgreSQL SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation).
   if (typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code)) return true;
+  // MongoDB: bad value (2), document validation failure (121).
+  if (typeof code === 'number' && [2, 121].includes(code)) return true;
   return false;
 }
 
