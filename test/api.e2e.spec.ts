@@ -2,9 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  contributionOf,
+  type CustomerFeatures,
+  deriveFeatures,
+  FeatureStore,
+} from '@amato/features';
+import { Dataset } from '@amato/generator';
 import { RedisService } from '@amato/redis';
 import { createApi } from '../apps/api/src/main';
-import { testConfig } from './support/resources';
+import { oracleAggregates } from './support/feature-oracle';
+import { testConfig, uniqueName } from './support/resources';
 
 const root = resolve(__dirname, '..');
 
@@ -24,19 +32,43 @@ function runApi(env: Record<string, string>): { status: number | null; stderr: s
 
 describe('AMATO API', () => {
   let app: NestFastifyApplication;
+  const config = testConfig();
+  const keyPrefix = uniqueName('api');
+  const apiKey = 'test-key-0123456789abcdef';
+  const headers = { 'x-api-key': apiKey };
+  const events = [
+    ...new Dataset({ seed: 8, scale: 0.01, end: new Date('2026-01-01T00:00:00Z') }).events(),
+  ];
+  const oracle = oracleAggregates(events);
 
   beforeAll(async () => {
-    app = await createApi(testConfig());
+    app = await createApi({
+      ...config,
+      api: { ...config.api, apiKeys: [apiKey] },
+      features: { ...config.features, keyPrefix },
+    });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
+    // The processor's writes, made directly: this test owns its key prefix.
+    const store = app.get(FeatureStore);
+    await store.loadScripts();
+    for (let i = 0; i < events.length; i += 1000) {
+      await store.apply(events.slice(i, i + 1000).map(contributionOf));
+    }
   });
 
   afterAll(async () => {
     await app.close();
+    // A connection of its own: one test below takes the app's Redis connection down.
+    const redis = await new RedisService(config.redis).connect();
+    const keys = await redis.client.keys(`${keyPrefix}:*`);
+    for (let i = 0; i < keys.length; i += 1000)
+      await redis.client.unlink(...keys.slice(i, i + 1000));
+    await redis.close();
   });
 
   it('describes itself at GET /', async () => {
-    const response = await app.inject({ method: 'GET', url: '/' });
+    const response = await app.inject({ method: 'GET', url: '/', headers });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ name: 'AMATO API', docs: '/docs' });
   });
@@ -60,8 +92,13 @@ describe('AMATO API', () => {
   });
 
   it('serves Prometheus metrics, including HTTP latency by route', async () => {
-    await app.inject({ method: 'GET', url: '/' });
-    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    await app.inject({ method: 'GET', url: '/', headers });
+    // Prometheus sends the key as a bearer token.
+    const response = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.body).toMatch(
@@ -74,8 +111,88 @@ describe('AMATO API', () => {
     const response = await app.inject({ method: 'GET', url: '/docs/openapi.json' });
     expect(response.statusCode).toBe(200);
     expect(Object.keys(response.json<{ paths: object }>().paths)).toEqual(
-      expect.arrayContaining(['/', '/health']),
+      expect.arrayContaining(['/', '/health', '/customers/{customerId}/features']),
     );
+    const spec = response.json<{ components: { securitySchemes: object } }>();
+    expect(spec.components.securitySchemes).toHaveProperty('api-key');
+  });
+
+  it('refuses requests without a key, or with an unknown one, except health and docs', async () => {
+    const none = await app.inject({ method: 'GET', url: '/customers/CUST_000001/features' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json<{ message: string }>().message).toMatch(/missing API key.*X-API-Key/);
+    const wrong = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { 'x-api-key': 'nope' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json<{ message: string }>().message).toMatch(/unknown API key/);
+    expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/docs/openapi.json' })).statusCode).toBe(200);
+  });
+
+  it("serves a customer's features, equal to a recomputation from the raw events", async () => {
+    const asOf = '2026-01-01T00:00:00.000Z';
+    expect(oracle.size).toBeGreaterThan(50);
+    for (const [customerId, expected] of [...oracle].slice(0, 40)) {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/customers/${customerId}/features?as_of=${asOf}`,
+        headers,
+      });
+      expect(response.statusCode).toBe(200);
+      const body = response.json<CustomerFeatures>();
+      const want = deriveFeatures(expected, Date.parse(asOf));
+      expect({ ...body, updated_at: null }).toEqual({ ...want, updated_at: null });
+      expect(Object.keys(body.features)).toHaveLength(36);
+      expect(body.updated_at).toEqual(expect.any(String));
+    }
+  });
+
+  it('answers 404 for a customer the stream has not seen, and 400 for malformed input', async () => {
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/customers/CUST_999999/features',
+      headers,
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json<{ message: string }>().message).toContain('CUST_999999');
+    const badId = await app.inject({ method: 'GET', url: '/customers/42/features', headers });
+    expect(badId.statusCode).toBe(400);
+    expect(badId.json<{ message: string }>().message).toBe(
+      'customerId: expected a customer id like CUST_000001; got "42"',
+    );
+    const [customerId] = oracle.keys();
+    const badTime = await app.inject({
+      method: 'GET',
+      url: `/customers/${customerId ?? ''}/features?as_of=yesterday`,
+      headers,
+    });
+    expect(badTime.statusCode).toBe(400);
+    expect(badTime.json<{ message: string }>().message).toMatch(/^as_of: expected an ISO 8601/);
+  });
+
+  it("serves a live session's journey", async () => {
+    const view = events.find((e) => e.event_type === 'page.viewed');
+    if (view?.event_type !== 'page.viewed') throw new Error('no page view in the dataset');
+    const response = await app.inject({
+      method: 'GET',
+      url: `/sessions/${view.payload.session_id}/journey`,
+      headers,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      session_id: view.payload.session_id,
+      pages: expect.any(Number),
+    });
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/sessions/SESS_00000000/journey',
+      headers,
+    });
+    expect(unknown.statusCode).toBe(404);
   });
 
   it('answers 503 naming the dependency when one goes down', async () => {

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { HealthIndicator } from '@amato/common';
 import { type AppConfig, ConfigModule } from '@amato/config';
+import { APP_GUARD } from '@nestjs/core';
+import { FeaturesModule } from '@amato/features';
 import { HEALTH_INDICATORS, HealthService } from '@amato/health';
 import { KafkaModule, KafkaService } from '@amato/kafka';
 import { MetricsService } from '@amato/metrics';
@@ -9,6 +11,8 @@ import { MysqlModule, MysqlService } from '@amato/mysql';
 import { PostgresModule, PostgresService } from '@amato/postgres';
 import { RedisModule, RedisService } from '@amato/redis';
 import { TrinoModule, TrinoService } from '@amato/trino';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { FeaturesController } from './features/features.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { RootController } from './root.controller';
@@ -36,9 +40,11 @@ export class ApiModule {
         PostgresModule,
         MongoModule,
         TrinoModule,
+        FeaturesModule,
       ],
-      controllers: [RootController, HealthController, MetricsController],
+      controllers: [RootController, HealthController, MetricsController, FeaturesController],
       providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
         MetricsService,
         HealthService,
         {

@@ -2,8 +2,10 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type HealthReport, HealthService } from '@amato/health';
+import { Public } from './auth/api-key.guard';
 
 @ApiTags('system')
+@Public()
 @Controller('health')
 export class HealthController {
   // Explicit token: DI must not depend on emitted decorator metadata (tsx/esbuild has none).

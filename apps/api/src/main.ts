@@ -13,6 +13,7 @@ import {
 import { type AppConfig, loadConfig } from '@amato/config';
 import { MetricsService } from '@amato/metrics';
 import { ApiModule } from './api.module';
+import { API_KEY_SCHEME } from './auth/api-key.guard';
 
 const logger = createLogger('api');
 
@@ -51,6 +52,7 @@ export async function createApi(config: AppConfig): Promise<NestFastifyApplicati
         'Real-time customer analytics: features, segments, journey predictions and analytics',
       )
       .setVersion('1')
+      .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, API_KEY_SCHEME)
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

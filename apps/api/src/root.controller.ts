@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { API_KEY_SCHEME } from './auth/api-key.guard';
 import { version } from '../../../package.json';
 
 export class ApiInfo {
@@ -11,6 +12,7 @@ export class ApiInfo {
 }
 
 @ApiTags('system')
+@ApiSecurity(API_KEY_SCHEME)
 @Controller()
 export class RootController {
   @Get()
@@ -22,7 +24,13 @@ export class RootController {
       version,
       description: 'Real-time customer analytics: features, segments and journey predictions',
       docs: '/docs',
-      endpoints: ['GET /health', 'GET /metrics', 'GET /docs'],
+      endpoints: [
+        'GET /health',
+        'GET /metrics',
+        'GET /docs',
+        'GET /customers/{customerId}/features',
+        'GET /sessions/{sessionId}/journey',
+      ],
     };
   }
 }

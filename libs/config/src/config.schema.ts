@@ -114,6 +114,28 @@ export const AppConfigSchema = T.Object(
       },
       strict,
     ),
+    features: T.Object(
+      {
+        keyPrefix: T.String({
+          pattern: '^[a-z][a-z0-9_-]*$',
+          expected: 'a Redis key prefix (a-z, 0-9, _ -)',
+        }),
+        dedupeHours: T.Integer({ minimum: 1, maximum: 8760 }),
+        sessionTtlHours: T.Integer({ minimum: 1, maximum: 8760 }),
+      },
+      strict,
+    ),
+    processor: T.Object(
+      {
+        groupId: T.String({
+          pattern: '^[a-z][a-z0-9._-]*$',
+          expected: 'a consumer group id (a-z, 0-9, . _ -)',
+        }),
+        partitionsConcurrently: T.Integer({ minimum: 1, maximum: 64 }),
+        metricsPort: T.Integer({ minimum: 0, maximum: 65535 }),
+      },
+      strict,
+    ),
     stack: T.Object(
       {
         dir: NonEmpty,

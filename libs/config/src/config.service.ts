@@ -31,6 +31,12 @@ export class ConfigService {
   get sink(): AppConfig['sink'] {
     return this.values.sink;
   }
+  get features(): AppConfig['features'] {
+    return this.values.features;
+  }
+  get processor(): AppConfig['processor'] {
+    return this.values.processor;
+  }
   get stack(): AppConfig['stack'] {
     return this.values.stack;
   }

@@ -1,0 +1,199 @@
+/**
+ * The feature processor on the real stack, in three parts:
+ *   1. sustained: a generated dataset is published first, then the processor works off the
+ *      backlog; events/s until the group has committed everything;
+ *   2. latency: events published at a fixed rate while the processor runs; time from the
+ *      producer's send (the record timestamp) to the features being in Redis, p50/p99;
+ *   3. reads: GET /customers/:id/features on the real API at a fixed request rate, p50/p99.
+ *
+ *   npx tsx bench/processor.ts [--scale 0.2] [--rate 5000] [--seconds 20] [--reads 1000]
+ *
+ * Needs the stack (./amato stack up). Uses its own topics, group and key prefix, removed at
+ * the end.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { setLogLevel } from '@amato/common';
+import { loadConfig } from '@amato/config';
+import { Dataset, publish } from '@amato/generator';
+import type { RecordBatch } from '@amato/kafka';
+import { FEATURE_STREAMS, FeatureProcessor } from '../apps/processor/src/feature-processor';
+import { ownStream, waitUntilCaughtUp } from '../test/support/own-stream';
+import { closedPort } from '../test/support/resources';
+import { count, percentile, printTable } from './support/report';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '0.2' },
+    rate: { type: 'string', default: '5000' },
+    seconds: { type: 'string', default: '20' },
+    reads: { type: 'string', default: '1000' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  console.log(
+    'usage: npx tsx bench/processor.ts [--scale 0.2] [--rate 5000] [--seconds 20] [--reads 1000]\n' +
+      '  --scale    dataset worked off as a backlog (0.01–10; 1 is the ~1.8M-event reference set)\n' +
+      '  --rate     events/s published during the latency run\n' +
+      '  --seconds  length of the latency run and of the read run\n' +
+      '  --reads    requests/s of GET /customers/:id/features',
+  );
+  process.exit(0);
+}
+function number(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!(n >= min && n <= max)) {
+    console.error(`--${name} must be between ${min} and ${max}, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+const scale = number('scale', values.scale, 0.01, 10);
+const rate = number('rate', values.rate, 1, 1_000_000);
+const seconds = number('seconds', values.seconds, 1, 3600);
+const reads = number('reads', values.reads, 1, 100_000);
+
+const END = new Date('2026-01-01T00:00:00Z');
+
+async function main(): Promise<void> {
+  setLogLevel('error');
+  const config = loadConfig({ configDir: resolve(__dirname, '../config') });
+  const world = ownStream('bench_proc');
+  const { name, topics, kafka, store } = world;
+  await world.setUp();
+  const groupId = `${name}.processor`;
+  const feature = FEATURE_STREAMS.map((s) => topics[s]);
+  const processor = new FeatureProcessor(kafka, store, { topics });
+
+  // 1. Sustained: a backlog worked off from the start.
+  const backlog = new Dataset({ seed: 42, scale, end: END });
+  const published = await publish(backlog.events(), topics, kafka, { batchSize: 5000 });
+  const backlogEvents = (await Promise.all(feature.map((t) => kafka.topicRecordCount(t)))).reduce(
+    (a, b) => a + b,
+    0,
+  );
+  // Recorded during the latency run only.
+  const latency = { on: false, ms: [] as number[] };
+  let firstBatchAt: number | undefined;
+  const handler = async (batch: RecordBatch) => {
+    firstBatchAt ??= performance.now();
+    await processor.handleBatch(batch);
+    if (!latency.on) return;
+    const now = Date.now();
+    for (const r of batch.records) latency.ms.push(now - Number(r.timestamp));
+  };
+  const consumer = kafka.createBatchConsumer({
+    groupId,
+    topics: feature,
+    handler,
+    partitionsConsumedConcurrently: config.processor.partitionsConcurrently,
+  });
+  const started = performance.now();
+  await consumer.start();
+  await waitUntilCaughtUp(kafka, groupId, feature, 1_800_000);
+  // From the first batch on: joining the group (a few seconds) is not processing.
+  const sustainedSeconds = (performance.now() - (firstBatchAt ?? started)) / 1000;
+
+  // 2. Latency at a fixed rate: fresh events (another seed), so none is a duplicate.
+  latency.on = true;
+  const live = new Dataset({
+    seed: 43,
+    scale: Math.min(10, Math.max(0.01, (rate * seconds) / 1.8e6)),
+    end: END,
+  });
+  const liveEvents: ReturnType<Dataset['events']> = live.events();
+  const wanted = Math.round(rate * seconds);
+  function* firstN() {
+    let n = 0;
+    for (const e of liveEvents) {
+      if (n++ >= wanted) return;
+      yield e;
+    }
+  }
+  await publish(firstN(), topics, kafka, { batchSize: 5000, rate });
+  await waitUntilCaughtUp(kafka, groupId, feature, 600_000);
+  const sorted = latency.ms.sort((a, b) => a - b);
+  await consumer.stop();
+
+  // 3. Feature reads through the real API, in a process of its own (as it runs in production).
+  const port = await closedPort();
+  const api = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
+    cwd: resolve(__dirname, '..'),
+    env: {
+      ...process.env,
+      AMATO_LOG__LEVEL: 'error',
+      AMATO_API__PORT: String(port),
+      AMATO_FEATURES__KEY_PREFIX: name,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    const up = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (tries > 300) throw new Error('the API did not answer within 60 s');
+    await sleep(200);
+  }
+  const customers = [
+    ...new Set(
+      [...backlog.events()].flatMap((e) =>
+        'customer_id' in e.payload && typeof e.payload.customer_id === 'string'
+          ? [e.payload.customer_id]
+          : [],
+      ),
+    ),
+  ];
+  const [apiKey] = config.api.apiKeys;
+  const result = await autocannon({
+    url: base,
+    connections: 20,
+    overallRate: reads,
+    duration: seconds,
+    headers: { 'x-api-key': apiKey ?? '' },
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          path: `/customers/${customers[Math.floor(Math.random() * customers.length)] ?? ''}/features`,
+        }),
+      },
+    ],
+  });
+  api.kill('SIGTERM');
+
+  printTable('processor: Kafka → features in Redis → API', [
+    [
+      'backlog: events (dataset scale)',
+      `${count(backlogEvents)} (${scale}, ${count(published.published)} published)`,
+    ],
+    ['sustained events/s (from the first batch)', count(backlogEvents / sustainedSeconds)],
+    ['backlog worked off in (s)', sustainedSeconds.toFixed(1)],
+    [`latency run: events at ${count(rate)}/s`, count(sorted.length)],
+    [
+      'send → Redis p50 / p95 / p99 / max (ms)',
+      [50, 95, 99, 100].map((p) => percentile(sorted, p).toFixed(0)).join(' / '),
+    ],
+    [
+      `reads at ${count(reads)} req/s: done / non-2xx`,
+      `${count(result.requests.total)} / ${count(result.non2xx)}`,
+    ],
+    ['reads req/s (mean)', count(result.requests.average)],
+    [
+      'read latency p50 / p99 / max (ms)',
+      `${result.latency.p50} / ${result.latency.p99} / ${result.latency.max}`,
+    ],
+  ]);
+  await world.tearDown();
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -1,0 +1,164 @@
+import { createEvent, type AmatoEvent } from '@amato/contracts';
+import { Dataset, Random } from '@amato/generator';
+import { RedisService } from '@amato/redis';
+import { comparableAggregates, oracleAggregates } from '../../../test/support/feature-oracle';
+import { testConfig, uniqueName } from '../../../test/support/resources';
+import { FeatureStore } from './feature-store';
+import { contributionOf } from './ops';
+import { BUCKET_RETENTION_DAYS, DAY_MS, dayOf } from './spec';
+
+const END = new Date('2026-01-01T00:00:00Z');
+
+describe(FeatureStore.name, () => {
+  const config = testConfig();
+  const redis = new RedisService(config.redis);
+  let prefix: string;
+  let store: FeatureStore;
+  const events = [...new Dataset({ seed: 5, scale: 0.01, end: END }).events()];
+  const oracle = oracleAggregates(events);
+
+  beforeAll(async () => {
+    await redis.connect();
+  });
+
+  beforeEach(async () => {
+    prefix = uniqueName('features');
+    store = new FeatureStore(redis.client, {
+      keyPrefix: prefix,
+      dedupeHorizonMs: 7 * DAY_MS,
+      sessionTtlSeconds: 3600,
+    });
+    await store.loadScripts();
+  });
+
+  afterEach(async () => {
+    const stream = redis.client.scanStream({ match: `${prefix}:*`, count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.client.unlink(...keys);
+    }
+  });
+
+  afterAll(() => redis.close());
+
+  async function applyAll(list: readonly AmatoEvent[], batch = 500): Promise<number> {
+    let duplicates = 0;
+    for (let i = 0; i < list.length; i += batch) {
+      const result = await store.apply(list.slice(i, i + batch).map(contributionOf));
+      duplicates += result.duplicates;
+    }
+    return duplicates;
+  }
+
+  async function expectOracle(): Promise<void> {
+    expect(oracle.size).toBeGreaterThan(50);
+    for (const [customerId, expected] of oracle) {
+      expect(comparableAggregates(await store.read(customerId))).toEqual(
+        comparableAggregates(expected),
+      );
+    }
+  }
+
+  it('keeps every customer equal to a recomputation from the raw events', async () => {
+    expect(await applyAll(events)).toBe(0);
+    await expectOracle();
+  });
+
+  it('gives the same values for the events shuffled and each delivered twice', async () => {
+    const random = new Random(11);
+    const twice = [...events, ...events];
+    for (let i = twice.length - 1; i > 0; i--) {
+      const j = random.int(0, i);
+      [twice[i], twice[j]] = [twice[j] as AmatoEvent, twice[i] as AmatoEvent];
+    }
+    const duplicates = await applyAll(twice, 777);
+    expect(duplicates).toBeGreaterThan(0);
+    await expectOracle();
+  });
+
+  it('changes nothing when a batch is applied again', async () => {
+    const first = await store.apply(events.slice(0, 2000).map(contributionOf));
+    const again = await store.apply(events.slice(0, 2000).map(contributionOf));
+    expect(first.applied).toBeGreaterThan(0);
+    expect(again).toMatchObject({ applied: 0, duplicates: first.applied + first.duplicates });
+  });
+
+  it('recovers when Redis has forgotten its scripts', async () => {
+    await redis.client.script('FLUSH');
+    const result = await store.apply(events.slice(0, 100).map(contributionOf));
+    expect(result.applied).toBeGreaterThan(0);
+  });
+
+  it('keeps day buckets only within the lateness bound behind the newest event', async () => {
+    const order = (customerId: string, n: number, at: number): AmatoEvent =>
+      createEvent(
+        'transaction.created',
+        {
+          transaction_id: `TXN_${String(90_000_000 + n)}`,
+          customer_id: customerId,
+          total_amount: 10,
+          currency: 'USD',
+          payment_method: 'card',
+          order_status: 'completed',
+          channel: 'web',
+          session_id: null,
+          items: [
+            {
+              line_number: 1,
+              product_id: 'PROD_00001',
+              product_name: 'Mug',
+              category: 'home',
+              quantity: 1,
+              unit_price: 10,
+              discount_amount: 0,
+              line_total: 10,
+            },
+          ],
+        },
+        new Date(at),
+      );
+    const newest = END.getTime();
+    const atBound = newest - BUCKET_RETENTION_DAYS * DAY_MS;
+    const beyond = atBound - DAY_MS;
+    const times = [newest, atBound, beyond];
+    // Newest first for one customer, oldest first for the other: the same buckets remain.
+    await store.apply(times.map((t, n) => contributionOf(order('CUST_900001', n, t))));
+    await store.apply(
+      [...times].reverse().map((t, n) => contributionOf(order('CUST_900002', n, t))),
+    );
+    const a = await store.read('CUST_900001');
+    const b = await store.read('CUST_900002');
+    expect(a?.orders).toBe(3);
+    expect([...(a?.days.keys() ?? [])].sort()).toEqual([dayOf(atBound), dayOf(newest)]);
+    expect(comparableAggregates(b)).toEqual(
+      comparableAggregates(a && { ...a, customerId: 'CUST_900002' }),
+    );
+  });
+
+  it('keeps the journey of a live session', async () => {
+    const session = events.find((e) => e.event_type === 'session.ended');
+    if (session?.event_type !== 'session.ended') throw new Error('no session in the dataset');
+    const sessionId = session.payload.session_id;
+    const ofSession = events.filter(
+      (e) =>
+        'session_id' in e.payload &&
+        e.payload.session_id === sessionId &&
+        e.event_type !== 'transaction.created',
+    );
+    await store.apply(ofSession.map(contributionOf));
+    const journey = await store.readJourney(sessionId);
+    const views = ofSession.flatMap((e) => (e.event_type === 'page.viewed' ? [e.payload] : []));
+    expect(journey).toMatchObject({
+      session_id: sessionId,
+      customer_id: session.payload.customer_id,
+      pages: views.length,
+      ended: true,
+    });
+    expect(journey?.depth).toBe(Math.max(...views.map((v) => v.sequence_number)));
+    expect(await redis.client.ttl(`${prefix}:s:{${sessionId}}`)).toBeGreaterThan(3000);
+    expect(await store.readJourney('SESS_unknown00')).toBeUndefined();
+  });
+
+  it('reads nothing for a customer it has not seen', async () => {
+    expect(await store.read('CUST_999999')).toBeUndefined();
+  });
+});

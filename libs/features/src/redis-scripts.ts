@@ -1,0 +1,256 @@
+/**
+ * The Redis side of the stream: two Lua scripts, each atomic for one customer (or one live
+ * session) and idempotent: an op whose event id is already in the key's `seen` set changes
+ * nothing. Every key of a customer carries the hash tag {c:<id>} (a session's {s:<id>}), so
+ * the scripts run unchanged on Redis Cluster.
+ *
+ * Customer hash fields: reg, orders, cents, first_o, last_o, sessions, sess_s, bounces, eng,
+ * dev:<device>, pv, atc, purch, searches, pint, uprod, cart_s, cart_conv, day_max, last_ev,
+ * upd, and day buckets o:<day> (orders), r:<day> (revenue cents), s:<day> (sessions) and
+ * v:<day> (page views) for the BUCKET_RETENTION_DAYS behind day_max.
+ */
+
+/**
+ * Lua helpers shared by both scripts. Redis calls are few and batched: one ZMSCORE finds the
+ * ops already applied, one ZADD records the new ones, each touched field gets one HINCRBY, and
+ * long argument lists go in chunks (Lua's unpack has a stack limit).
+ */
+const COMMON = `
+local function chunked(command, key, args, step)
+  local total = 0
+  for i = 1, #args, step do
+    local last = math.min(i + step - 1, #args)
+    local reply = redis.call(command, key, unpack(args, i, last))
+    if type(reply) == 'number' then total = total + reply end
+  end
+  return total
+end
+
+-- The ops whose event id is not in the seen zset (nor earlier in this call), recorded there.
+local function fresh_ops(seen, ops, now)
+  local ids = {}
+  for i, op in ipairs(ops) do ids[i] = op[2] end
+  local known = {}
+  for i = 1, #ids, 1000 do
+    local last = math.min(i + 999, #ids)
+    local scores = redis.call('ZMSCORE', seen, unpack(ids, i, last))
+    for j, score in ipairs(scores) do known[i + j - 1] = score end
+  end
+  local fresh, added, zargs = {}, {}, {}
+  for i, op in ipairs(ops) do
+    local id = op[2]
+    if not known[i] and not added[id] then
+      added[id] = true
+      fresh[#fresh + 1] = op
+      zargs[#zargs + 1] = now
+      zargs[#zargs + 1] = id
+    end
+  end
+  if #zargs > 0 then chunked('ZADD', seen, zargs, 2000) end
+  return fresh
+end
+
+local function add(acc, field, by)
+  acc[field] = (acc[field] or 0) + by
+end
+
+local function flush(h, acc)
+  for field, by in pairs(acc) do
+    if by ~= 0 then redis.call('HINCRBY', h, field, by) end
+  end
+end
+`;
+
+/**
+ * KEYS: hash, seen (zset of event ids by processing time), products (set), orders (set of
+ * transaction ids), carted (sessions with an add to cart), bought (sessions with a purchase).
+ * ARGV: now ms, dedupe horizon ms, bucket retention days, JSON array of CustomerOp tuples.
+ * Returns the number of ops applied (the rest were duplicates). The end state is the one the
+ * ops would give applied one by one, in any order.
+ */
+export const CUSTOMER_SCRIPT = `${COMMON}
+local h, seen, products, orders, carted, bought = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local now = tonumber(ARGV[1])
+local horizon = tonumber(ARGV[2])
+local retain = tonumber(ARGV[3])
+local ops = fresh_ops(seen, cjson.decode(ARGV[4]), now)
+redis.call('ZREMRANGEBYSCORE', seen, '-inf', now - horizon)
+if #ops == 0 then return 0 end
+
+local state = redis.call('HMGET', h, 'day_max', 'last_ev', 'reg', 'first_o', 'last_o')
+local old_dmax = tonumber(state[1])
+local last, reg, first_o, last_o = tonumber(state[2]), tonumber(state[3]), tonumber(state[4]), tonumber(state[5])
+local dmax = old_dmax
+local acc, dated = {}, {}
+local sales, txs, new_products = {}, {}, {}
+local cart_ops, buy_ops, sessions = {}, {}, {}
+
+for _, op in ipairs(ops) do
+  local kind, ms = op[1], op[3]
+  local day = math.floor(ms / 86400000)
+  if dmax == nil or day > dmax then dmax = day end
+  if last == nil or ms > last then last = ms end
+  if kind == 'c' then
+    if reg == nil or op[4] < reg then reg = op[4] end
+  elseif kind == 'o' then
+    if op[6] == 1 then
+      sales[#sales + 1] = op
+      txs[#txs + 1] = op[4]
+    end
+  elseif kind == 's' then
+    add(acc, 'sessions', 1)
+    add(acc, 'sess_s', op[4])
+    add(acc, 'bounces', op[5])
+    add(acc, 'eng', op[6])
+    add(acc, 'dev:' .. op[7], 1)
+    dated[#dated + 1] = { day, 's', 1 }
+  elseif kind == 'p' then
+    add(acc, 'pv', 1)
+    dated[#dated + 1] = { day, 'v', 1 }
+    if op[4] ~= '' then new_products[#new_products + 1] = op[4] end
+  elseif kind == 'i' then
+    if op[4] == 'add_to_cart' then
+      add(acc, 'atc', 1)
+      cart_ops[op[5]] = true
+      sessions[op[5]] = true
+    elseif op[4] == 'purchase' then
+      add(acc, 'purch', 1)
+      buy_ops[op[5]] = true
+      sessions[op[5]] = true
+    end
+  elseif kind == 'x' then
+    add(acc, 'pint', 1)
+    new_products[#new_products + 1] = op[4]
+  elseif kind == 'q' then
+    add(acc, 'searches', 1)
+  else
+    return redis.error_reply('unknown customer op kind ' .. tostring(kind))
+  end
+end
+
+-- Sales: each transaction id once, ever.
+if #txs > 0 then
+  local member = {}
+  for i = 1, #txs, 1000 do
+    local last_i = math.min(i + 999, #txs)
+    local flags = redis.call('SMISMEMBER', orders, unpack(txs, i, last_i))
+    for j, flag in ipairs(flags) do member[i + j - 1] = flag == 1 end
+  end
+  local counted, fresh_txs = {}, {}
+  for i, op in ipairs(sales) do
+    local tx, ms = op[4], op[3]
+    if not member[i] and not counted[tx] then
+      counted[tx] = true
+      fresh_txs[#fresh_txs + 1] = tx
+      add(acc, 'orders', 1)
+      add(acc, 'cents', op[5])
+      if first_o == nil or ms < first_o then first_o = ms end
+      if last_o == nil or ms > last_o then last_o = ms end
+      local day = math.floor(ms / 86400000)
+      dated[#dated + 1] = { day, 'o', 1 }
+      dated[#dated + 1] = { day, 'r', op[5] }
+    end
+  end
+  if #fresh_txs > 0 then chunked('SADD', orders, fresh_txs, 1000) end
+end
+
+-- Distinct products: SADD says how many were new.
+if #new_products > 0 then add(acc, 'uprod', chunked('SADD', products, new_products, 1000)) end
+
+-- Sessions with an add to cart, and those of them with a purchase, each counted once.
+local list = {}
+for s in pairs(sessions) do list[#list + 1] = s end
+if #list > 0 then
+  local in_cart = redis.call('SMISMEMBER', carted, unpack(list))
+  local in_bought = redis.call('SMISMEMBER', bought, unpack(list))
+  local add_cart, add_bought = {}, {}
+  for i, s in ipairs(list) do
+    local c0, b0 = in_cart[i] == 1, in_bought[i] == 1
+    local c1, b1 = c0 or cart_ops[s] == true, b0 or buy_ops[s] == true
+    if c1 and not c0 then
+      add(acc, 'cart_s', 1)
+      add_cart[#add_cart + 1] = s
+    end
+    if b1 and not b0 then add_bought[#add_bought + 1] = s end
+    if c1 and b1 and not (c0 and b0) then add(acc, 'cart_conv', 1) end
+  end
+  if #add_cart > 0 then redis.call('SADD', carted, unpack(add_cart)) end
+  if #add_bought > 0 then redis.call('SADD', bought, unpack(add_bought)) end
+end
+
+-- Day buckets: those older than the retention behind the newest event are dropped, and an
+-- op that old adds to none (its totals above still count).
+if old_dmax ~= nil and dmax > old_dmax then
+  local upper = math.min(old_dmax, dmax - retain - 1)
+  for d = old_dmax - retain, upper do
+    redis.call('HDEL', h, 'o:' .. d, 'r:' .. d, 's:' .. d, 'v:' .. d)
+  end
+end
+for _, b in ipairs(dated) do
+  if b[1] >= dmax - retain then add(acc, b[2] .. ':' .. b[1], b[3]) end
+end
+
+flush(h, acc)
+local fields = { 'day_max', dmax, 'last_ev', last, 'upd', now }
+if reg ~= nil then fields[#fields + 1] = 'reg'; fields[#fields + 1] = reg end
+if first_o ~= nil then
+  fields[#fields + 1] = 'first_o'; fields[#fields + 1] = first_o
+  fields[#fields + 1] = 'last_o'; fields[#fields + 1] = last_o
+end
+redis.call('HSET', h, unpack(fields))
+return #ops
+`;
+
+/**
+ * KEYS: session hash, seen (zset of event ids). ARGV: now ms, dedupe horizon ms, ttl seconds,
+ * customer id ('' when anonymous), JSON array of SessionOp tuples. Both keys expire ttl after
+ * the session's last change. Returns the number of ops applied.
+ */
+export const SESSION_SCRIPT = `${COMMON}
+local h, seen = KEYS[1], KEYS[2]
+local now = tonumber(ARGV[1])
+local horizon = tonumber(ARGV[2])
+local ttl = tonumber(ARGV[3])
+local ops = fresh_ops(seen, cjson.decode(ARGV[5]), now)
+redis.call('ZREMRANGEBYSCORE', seen, '-inf', now - horizon)
+redis.call('EXPIRE', seen, ttl)
+if #ops == 0 then
+  redis.call('EXPIRE', h, ttl)
+  return 0
+end
+local state = redis.call('HMGET', h, 'first', 'last', 'depth')
+local first, last, depth = tonumber(state[1]), tonumber(state[2]), tonumber(state[3]) or 0
+local old_depth = depth
+local last_page = nil
+local ended = false
+local acc = {}
+for _, op in ipairs(ops) do
+  local kind, ms = op[1], op[3]
+  if first == nil or ms < first then first = ms end
+  if last == nil or ms > last then last = ms end
+  if kind == 'p' then
+    add(acc, 'pages', 1)
+    if op[4] > depth then
+      depth = op[4]
+      last_page = op[5]
+    end
+  elseif kind == 'i' then
+    if op[4] == 'add_to_cart' then add(acc, 'cart_adds', 1)
+    elseif op[4] == 'purchase' then add(acc, 'purchases', 1) end
+  elseif kind == 'q' then
+    add(acc, 'searches', 1)
+  elseif kind == 'e' then
+    ended = true
+  else
+    return redis.error_reply('unknown session op kind ' .. tostring(kind))
+  end
+end
+flush(h, acc)
+local fields = { 'first', first, 'last', last, 'depth', depth, 'upd', now }
+if depth > old_depth and last_page ~= nil then fields[#fields + 1] = 'last_page'; fields[#fields + 1] = last_page end
+if ended then fields[#fields + 1] = 'ended'; fields[#fields + 1] = 1 end
+if ARGV[4] ~= '' then fields[#fields + 1] = 'customer'; fields[#fields + 1] = ARGV[4] end
+redis.call('HSET', h, unpack(fields))
+redis.call('EXPIRE', h, ttl)
+return #ops
+`;
