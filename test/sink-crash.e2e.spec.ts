@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Dataset, publish } from '@amato/generator';
 import { storeCounts } from '@amato/sink';
 import { ownWorld } from './support/own-world';
 import { closedPort } from './support/resources';
-
-const root = resolve(__dirname, '..');
+import { metricValues, startService } from './support/service-process';
 
 /**
  * The sink as a real process on this test's own topics, databases and consumer groups: killed
@@ -18,23 +16,13 @@ describe('the sink process, killed and restarted', () => {
   const children: ChildProcess[] = [];
 
   function startSink(metricsPort = 0): ChildProcess {
-    // One process (node with tsx as a loader, not tsx's CLI, which runs a child): signals reach the sink.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/sink/src/main.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        AMATO_LOG__LEVEL: 'error',
-        AMATO_KAFKA__TOPIC_PREFIX: name,
-        AMATO_MYSQL__DATABASE: name,
-        AMATO_POSTGRES__SCHEMA: name,
-        AMATO_MONGO__DATABASE: name,
-        AMATO_SINK__GROUP_ID: `${name}.sink`,
-        AMATO_SINK__METRICS_PORT: String(metricsPort),
-        // A killed member leaves the group after the session timeout; keep it short here.
-        AMATO_KAFKA__CONSUMER__SESSION_TIMEOUT_MS: '6000',
-        AMATO_KAFKA__CONSUMER__HEARTBEAT_INTERVAL_MS: '1000',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    const child = startService('apps/sink/src/main.ts', {
+      AMATO_KAFKA__TOPIC_PREFIX: name,
+      AMATO_MYSQL__DATABASE: name,
+      AMATO_POSTGRES__SCHEMA: name,
+      AMATO_MONGO__DATABASE: name,
+      AMATO_SINK__GROUP_ID: `${name}.sink`,
+      AMATO_SINK__METRICS_PORT: String(metricsPort),
     });
     children.push(child);
     return child;
@@ -79,9 +67,9 @@ describe('the sink process, killed and restarted', () => {
     expect(metrics).toMatch(
       /amato_consumer_batch_duration_seconds_count\{group="[^"]+\.clickstream"/,
     );
-    const lags = [...metrics.matchAll(/^amato_consumer_lag_records\{[^}]*\} (\d+)$/gm)];
+    const lags = metricValues(metrics, 'amato_consumer_lag_records');
     expect(lags.length).toBeGreaterThan(0);
-    expect(lags.map((m) => Number(m[1]))).toEqual(lags.map(() => 0));
+    expect(lags.filter((l) => l.value !== 0)).toEqual([]);
 
     // A graceful stop drains and exits cleanly.
     second.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { AmatoError, ConfigError, createLogger, setLogLevel } from '@amato/common';
+import { AmatoError, createLogger, exitOnFailure, setLogLevel } from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { topicSpecs, topicsFor } from '@amato/contracts';
 import { Dataset, MAX_SCALE, MIN_SCALE, publish, type PublishSummary } from '@amato/generator';
@@ -228,16 +228,7 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      console.error(`amato generator: ${err.message}`);
-      process.exit(2);
-    }
-    if (err instanceof AmatoError) {
-      console.error(`amato generator: ${err.message}`);
-      process.exit(1);
-    }
-    logger.fatal({ err }, 'generator failed');
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).catch(
+    exitOnFailure('generator', logger, (err) => err instanceof UsageError),
+  );
 }

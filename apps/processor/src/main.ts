@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
-  AmatoError,
-  ConfigError,
   createLogger,
+  exitOnFailure,
   exitOnSignals,
   NestPinoLogger,
   setLogLevel,
@@ -93,12 +92,5 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    if (err instanceof AmatoError) {
-      console.error(`amato processor: ${err.message}`);
-      process.exit(err instanceof ConfigError ? 2 : 1);
-    }
-    logger.fatal({ err }, 'processor failed');
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).catch(exitOnFailure('processor', logger));
 }

@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
-  AmatoError,
-  ConfigError,
   createLogger,
+  exitOnFailure,
   exitOnSignals,
   NestPinoLogger,
   setLogLevel,
@@ -119,12 +118,5 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    if (err instanceof AmatoError) {
-      console.error(`amato sink: ${err.message}`);
-      process.exit(err instanceof ConfigError ? 2 : 1);
-    }
-    logger.fatal({ err }, 'sink failed');
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).catch(exitOnFailure('sink', logger));
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { AmatoError, ConfigError } from './errors';
 
 /**
  * Stops a service once on SIGTERM or SIGINT: runs `stop` (which drains the work in flight)
@@ -20,4 +21,24 @@ export function exitOnSignals(logger: Logger, stop: () => Promise<unknown>): voi
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+/**
+ * Ends a command that failed: an AmatoError (a problem the user can act on) is printed as one
+ * line, `amato <name>: <message>`, with exit code 2 for configuration and usage errors and 1
+ * otherwise; anything else is logged in full as fatal, exit code 1.
+ */
+export function exitOnFailure(
+  name: string,
+  logger: Logger,
+  isUsageError: (err: unknown) => boolean = () => false,
+): (err: unknown) => never {
+  return (err: unknown) => {
+    if (err instanceof AmatoError) {
+      console.error(`amato ${name}: ${err.message}`);
+      process.exit(err instanceof ConfigError || isUsageError(err) ? 2 : 1);
+    }
+    logger.fatal({ err }, `${name} failed`);
+    process.exit(1);
+  };
 }
