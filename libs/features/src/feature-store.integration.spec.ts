@@ -127,7 +127,12 @@ describe(FeatureStore.name, () => {
     );
     const a = await store.read('CUST_900001');
     const b = await store.read('CUST_900002');
-    expect(a?.orders).toBe(3);
+    expect(a).toMatchObject({
+      orders: 3,
+      registeredMs: null,
+      firstOrderMs: beyond,
+      lastOrderMs: newest,
+    });
     expect([...(a?.days.keys() ?? [])].sort()).toEqual([dayOf(atBound), dayOf(newest)]);
     expect(comparableAggregates(b)).toEqual(
       comparableAggregates(a && { ...a, customerId: 'CUST_900002' }),

@@ -12,8 +12,8 @@
 
 /**
  * Lua helpers shared by both scripts. Redis calls are few and batched: one ZMSCORE finds the
- * ops already applied, one ZADD records the new ones, each touched field gets one HINCRBY, and
- * long argument lists go in chunks (Lua's unpack has a stack limit).
+ * ops already applied, one ZADD records the new ones, one HMGET and one HSET update every
+ * touched hash field, and long argument lists go in chunks (Lua's unpack has a stack limit).
  */
 const COMMON = `
 local function chunked(command, key, args, step)
@@ -54,10 +54,46 @@ local function add(acc, field, by)
   acc[field] = (acc[field] or 0) + by
 end
 
-local function flush(h, acc)
-  for field, by in pairs(acc) do
-    if by ~= 0 then redis.call('HINCRBY', h, field, by) end
+-- One HMGET of the fields read (state) and added to (acc), then one HSET of their new
+-- values and of the fields set outright (put): a field costs no call of its own.
+local function read_hash(h, state_fields, acc)
+  local names = {}
+  for _, f in ipairs(state_fields) do names[#names + 1] = f end
+  local added = {}
+  for f in pairs(acc) do
+    names[#names + 1] = f
+    added[#added + 1] = f
   end
+  local values = redis.call('HMGET', h, unpack(names))
+  local state = {}
+  for i, f in ipairs(state_fields) do state[f] = tonumber(values[i]) end
+  local current = {}
+  for i, f in ipairs(added) do current[f] = tonumber(values[#state_fields + i]) or 0 end
+  return state, current
+end
+
+-- Appends a field and its value to a list for write_hash, unless the value is nil (a nil
+-- inside a Lua list would cut it short).
+local function put_if(list, field, value)
+  if value ~= nil then
+    list[#list + 1] = field
+    list[#list + 1] = value
+  end
+end
+
+local function write_hash(h, acc, current, put)
+  local args = {}
+  for f, by in pairs(acc) do
+    if by ~= 0 then
+      args[#args + 1] = f
+      args[#args + 1] = current[f] + by
+    end
+  end
+  for i = 1, #put, 2 do
+    args[#args + 1] = put[i]
+    args[#args + 1] = put[i + 1]
+  end
+  if #args > 0 then chunked('HSET', h, args, 2000) end
 end
 `;
 
@@ -77,10 +113,8 @@ local ops = fresh_ops(seen, cjson.decode(ARGV[4]), now)
 redis.call('ZREMRANGEBYSCORE', seen, '-inf', now - horizon)
 if #ops == 0 then return 0 end
 
-local state = redis.call('HMGET', h, 'day_max', 'last_ev', 'reg', 'first_o', 'last_o')
-local old_dmax = tonumber(state[1])
-local last, reg, first_o, last_o = tonumber(state[2]), tonumber(state[3]), tonumber(state[4]), tonumber(state[5])
-local dmax = old_dmax
+-- This call's own newest day and time, earliest registration and sale times.
+local b_dmax, b_last, b_reg, b_first_o, b_last_o = nil, nil, nil, nil, nil
 local acc, dated = {}, {}
 local sales, txs, new_products = {}, {}, {}
 local cart_ops, buy_ops, sessions = {}, {}, {}
@@ -88,10 +122,10 @@ local cart_ops, buy_ops, sessions = {}, {}, {}
 for _, op in ipairs(ops) do
   local kind, ms = op[1], op[3]
   local day = math.floor(ms / 86400000)
-  if dmax == nil or day > dmax then dmax = day end
-  if last == nil or ms > last then last = ms end
+  if b_dmax == nil or day > b_dmax then b_dmax = day end
+  if b_last == nil or ms > b_last then b_last = ms end
   if kind == 'c' then
-    if reg == nil or op[4] < reg then reg = op[4] end
+    if b_reg == nil or op[4] < b_reg then b_reg = op[4] end
   elseif kind == 'o' then
     if op[6] == 1 then
       sales[#sales + 1] = op
@@ -144,8 +178,8 @@ if #txs > 0 then
       fresh_txs[#fresh_txs + 1] = tx
       add(acc, 'orders', 1)
       add(acc, 'cents', op[5])
-      if first_o == nil or ms < first_o then first_o = ms end
-      if last_o == nil or ms > last_o then last_o = ms end
+      if b_first_o == nil or ms < b_first_o then b_first_o = ms end
+      if b_last_o == nil or ms > b_last_o then b_last_o = ms end
       local day = math.floor(ms / 86400000)
       dated[#dated + 1] = { day, 'o', 1 }
       dated[#dated + 1] = { day, 'r', op[5] }
@@ -178,26 +212,34 @@ if #list > 0 then
   if #add_bought > 0 then redis.call('SADD', bought, unpack(add_bought)) end
 end
 
--- Day buckets: those older than the retention behind the newest event are dropped, and an
--- op that old adds to none (its totals above still count).
+-- One read of the stored state, the counters and the day buckets touched; the stored newest
+-- day decides which buckets are kept: none older than the retention behind the newest event.
+local buckets = {}
+for _, b in ipairs(dated) do add(buckets, b[2] .. ':' .. b[1], b[3]) end
+local touched = {}
+for f, by in pairs(acc) do touched[f] = by end
+for f, by in pairs(buckets) do touched[f] = by end
+local stored, current = read_hash(h, { 'day_max', 'last_ev', 'reg', 'first_o', 'last_o' }, touched)
+local old_dmax = stored.day_max
+local dmax = b_dmax
+if old_dmax ~= nil and old_dmax > dmax then dmax = old_dmax end
 if old_dmax ~= nil and dmax > old_dmax then
   local upper = math.min(old_dmax, dmax - retain - 1)
   for d = old_dmax - retain, upper do
     redis.call('HDEL', h, 'o:' .. d, 'r:' .. d, 's:' .. d, 'v:' .. d)
   end
 end
-for _, b in ipairs(dated) do
-  if b[1] >= dmax - retain then add(acc, b[2] .. ':' .. b[1], b[3]) end
+for f, by in pairs(buckets) do
+  if tonumber(string.match(f, ':(-?%d+)$')) >= dmax - retain then acc[f] = by end
 end
 
-flush(h, acc)
-local fields = { 'day_max', dmax, 'last_ev', last, 'upd', now }
-if reg ~= nil then fields[#fields + 1] = 'reg'; fields[#fields + 1] = reg end
-if first_o ~= nil then
-  fields[#fields + 1] = 'first_o'; fields[#fields + 1] = first_o
-  fields[#fields + 1] = 'last_o'; fields[#fields + 1] = last_o
-end
-redis.call('HSET', h, unpack(fields))
+local function min(a, b) if a == nil then return b elseif b == nil then return a elseif b < a then return b else return a end end
+local function max(a, b) if a == nil then return b elseif b == nil then return a elseif b > a then return b else return a end end
+local put = { 'day_max', dmax, 'last_ev', max(stored.last_ev, b_last), 'upd', now }
+put_if(put, 'reg', min(stored.reg, b_reg))
+put_if(put, 'first_o', min(stored.first_o, b_first_o))
+put_if(put, 'last_o', max(stored.last_o, b_last_o))
+write_hash(h, acc, current, put)
 return #ops
 `;
 
@@ -212,27 +254,23 @@ local now = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
 local ops = fresh_ops(seen, cjson.decode(ARGV[5]), now)
-redis.call('ZREMRANGEBYSCORE', seen, '-inf', now - horizon)
 redis.call('EXPIRE', seen, ttl)
 if #ops == 0 then
   redis.call('EXPIRE', h, ttl)
   return 0
 end
-local state = redis.call('HMGET', h, 'first', 'last', 'depth')
-local first, last, depth = tonumber(state[1]), tonumber(state[2]), tonumber(state[3]) or 0
-local old_depth = depth
-local last_page = nil
-local ended = false
 local acc = {}
+local b_first, b_last, b_depth, b_page = nil, nil, 0, nil
+local ended = false
 for _, op in ipairs(ops) do
   local kind, ms = op[1], op[3]
-  if first == nil or ms < first then first = ms end
-  if last == nil or ms > last then last = ms end
+  if b_first == nil or ms < b_first then b_first = ms end
+  if b_last == nil or ms > b_last then b_last = ms end
   if kind == 'p' then
     add(acc, 'pages', 1)
-    if op[4] > depth then
-      depth = op[4]
-      last_page = op[5]
+    if op[4] > b_depth then
+      b_depth = op[4]
+      b_page = op[5]
     end
   elseif kind == 'i' then
     if op[4] == 'add_to_cart' then add(acc, 'cart_adds', 1)
@@ -245,12 +283,18 @@ for _, op in ipairs(ops) do
     return redis.error_reply('unknown session op kind ' .. tostring(kind))
   end
 end
-flush(h, acc)
-local fields = { 'first', first, 'last', last, 'depth', depth, 'upd', now }
-if depth > old_depth and last_page ~= nil then fields[#fields + 1] = 'last_page'; fields[#fields + 1] = last_page end
-if ended then fields[#fields + 1] = 'ended'; fields[#fields + 1] = 1 end
-if ARGV[4] ~= '' then fields[#fields + 1] = 'customer'; fields[#fields + 1] = ARGV[4] end
-redis.call('HSET', h, unpack(fields))
+local state, current = read_hash(h, { 'first', 'last', 'depth' }, acc)
+local first, last, depth = state.first, state.last, state.depth or 0
+if first == nil or b_first < first then first = b_first end
+if last == nil or b_last > last then last = b_last end
+local put = { 'first', first, 'last', last, 'upd', now }
+if b_depth > depth then
+  put[#put + 1] = 'depth'; put[#put + 1] = b_depth
+  put[#put + 1] = 'last_page'; put[#put + 1] = b_page
+end
+if ended then put[#put + 1] = 'ended'; put[#put + 1] = 1 end
+if ARGV[4] ~= '' then put[#put + 1] = 'customer'; put[#put + 1] = ARGV[4] end
+write_hash(h, acc, current, put)
 redis.call('EXPIRE', h, ttl)
 return #ops
 `;
