@@ -115,7 +115,16 @@ if #ops == 0 then return 0 end
 
 -- This call's own newest day and time, earliest registration and sale times.
 local b_dmax, b_last, b_reg, b_first_o, b_last_o = nil, nil, nil, nil, nil
-local acc, dated = {}, {}
+local acc, days = {}, {}
+-- Day buckets of this call: days[day][kind] = amount (kind o, r, s or v).
+local function on_day(day, kind, by)
+  local bucket = days[day]
+  if bucket == nil then
+    bucket = {}
+    days[day] = bucket
+  end
+  bucket[kind] = (bucket[kind] or 0) + by
+end
 local sales, txs, new_products = {}, {}, {}
 local cart_ops, buy_ops, sessions = {}, {}, {}
 
@@ -137,10 +146,10 @@ for _, op in ipairs(ops) do
     add(acc, 'bounces', op[5])
     add(acc, 'eng', op[6])
     add(acc, 'dev:' .. op[7], 1)
-    dated[#dated + 1] = { day, 's', 1 }
+    on_day(day, 's', 1)
   elseif kind == 'p' then
     add(acc, 'pv', 1)
-    dated[#dated + 1] = { day, 'v', 1 }
+    on_day(day, 'v', 1)
     if op[4] ~= '' then new_products[#new_products + 1] = op[4] end
   elseif kind == 'i' then
     if op[4] == 'add_to_cart' then
@@ -181,8 +190,8 @@ if #txs > 0 then
       if b_first_o == nil or ms < b_first_o then b_first_o = ms end
       if b_last_o == nil or ms > b_last_o then b_last_o = ms end
       local day = math.floor(ms / 86400000)
-      dated[#dated + 1] = { day, 'o', 1 }
-      dated[#dated + 1] = { day, 'r', op[5] }
+      on_day(day, 'o', 1)
+      on_day(day, 'r', op[5])
     end
   end
   if #fresh_txs > 0 then chunked('SADD', orders, fresh_txs, 1000) end
@@ -214,23 +223,32 @@ end
 
 -- One read of the stored state, the counters and the day buckets touched; the stored newest
 -- day decides which buckets are kept: none older than the retention behind the newest event.
-local buckets = {}
-for _, b in ipairs(dated) do add(buckets, b[2] .. ':' .. b[1], b[3]) end
-local touched = {}
+local touched, bucket_day = {}, {}
 for f, by in pairs(acc) do touched[f] = by end
-for f, by in pairs(buckets) do touched[f] = by end
+for day, bucket in pairs(days) do
+  local suffix = ':' .. day
+  for kind, by in pairs(bucket) do
+    local field = kind .. suffix
+    touched[field] = by
+    bucket_day[field] = day
+  end
+end
 local stored, current = read_hash(h, { 'day_max', 'last_ev', 'reg', 'first_o', 'last_o' }, touched)
 local old_dmax = stored.day_max
 local dmax = b_dmax
 if old_dmax ~= nil and old_dmax > dmax then dmax = old_dmax end
 if old_dmax ~= nil and dmax > old_dmax then
-  local upper = math.min(old_dmax, dmax - retain - 1)
-  for d = old_dmax - retain, upper do
-    redis.call('HDEL', h, 'o:' .. d, 'r:' .. d, 's:' .. d, 'v:' .. d)
+  local gone = {}
+  for d = old_dmax - retain, math.min(old_dmax, dmax - retain - 1) do
+    gone[#gone + 1] = 'o:' .. d
+    gone[#gone + 1] = 'r:' .. d
+    gone[#gone + 1] = 's:' .. d
+    gone[#gone + 1] = 'v:' .. d
   end
+  if #gone > 0 then chunked('HDEL', h, gone, 1000) end
 end
-for f, by in pairs(buckets) do
-  if tonumber(string.match(f, ':(-?%d+)$')) >= dmax - retain then acc[f] = by end
+for field, day in pairs(bucket_day) do
+  if day >= dmax - retain then acc[field] = touched[field] end
 end
 
 local function min(a, b) if a == nil then return b elseif b == nil then return a elseif b < a then return b else return a end end
