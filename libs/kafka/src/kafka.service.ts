@@ -234,6 +234,14 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     return lag;
   }
 
+  /** A consumer group's state (Stable, PreparingRebalance, Empty, …) and its member count. */
+  async describeGroup(groupId: string): Promise<{ state: string; members: number }> {
+    const admin = await this.getAdmin();
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups[0];
+    return { state: group?.state ?? 'Dead', members: group?.members.length ?? 0 };
+  }
+
   /** Sends records to one topic, acknowledged by all in-sync replicas. */
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
