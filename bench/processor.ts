@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '@amato/common';
+import type { AmatoEvent } from '@amato/contracts';
 import { loadConfig } from '@amato/config';
 import { Dataset, publish } from '@amato/generator';
 import type { RecordBatch } from '@amato/kafka';
@@ -71,7 +72,15 @@ async function main(): Promise<void> {
 
   // 1. Sustained: a backlog worked off from the start.
   const backlog = new Dataset({ seed: 42, scale, end: END });
-  const published = await publish(backlog.events(), topics, kafka, { batchSize: 5000 });
+  // The customers seen on the way are the ones the read run asks for.
+  const seen = new Set<string>();
+  function* noting(events: Iterable<AmatoEvent>) {
+    for (const e of events) {
+      if (e.event_type === 'customer.created') seen.add(e.payload.customer_id);
+      yield e;
+    }
+  }
+  const published = await publish(noting(backlog.events()), topics, kafka, { batchSize: 5000 });
   const backlogEvents = (await Promise.all(feature.map((t) => kafka.topicRecordCount(t)))).reduce(
     (a, b) => a + b,
     0,
@@ -142,15 +151,7 @@ async function main(): Promise<void> {
     if (tries > 300) throw new Error('the API did not answer within 60 s');
     await sleep(200);
   }
-  const customers = [
-    ...new Set(
-      [...backlog.events()].flatMap((e) =>
-        'customer_id' in e.payload && typeof e.payload.customer_id === 'string'
-          ? [e.payload.customer_id]
-          : [],
-      ),
-    ),
-  ];
+  const customers = [...seen];
   const [apiKey] = config.api.apiKeys;
   const reading = await openLoopGets({
     host: '127.0.0.1',

@@ -1,21 +1,12 @@
 import 'reflect-metadata';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import {
-  createLogger,
-  exitOnFailure,
-  exitOnSignals,
-  NestPinoLogger,
-  setLogLevel,
-} from '@amato/common';
-import { type AppConfig, ConfigModule, ConfigService, loadConfig } from '@amato/config';
+import { type AppConfig, ConfigModule, ConfigService } from '@amato/config';
 import { topicSpecs, topicsFor } from '@amato/contracts';
 import { FeaturesModule, FeatureStore } from '@amato/features';
 import { KafkaModule, KafkaService } from '@amato/kafka';
-import { MetricsService, serveMetrics } from '@amato/metrics';
+import { MetricsService } from '@amato/metrics';
+import { runStreamService } from '@amato/stream';
 import { FeatureProcessor } from './feature-processor';
-
-const logger = createLogger('processor');
 
 const HELP = `amato processor: keeps every customer's features and every live session's journey
 current in Redis as events arrive.
@@ -57,40 +48,23 @@ class ProcessorModule {
   }
 }
 
-async function main(argv: readonly string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(HELP);
-    return;
-  }
-  const config = loadConfig();
-  setLogLevel(config.log.level);
-  const app = await NestFactory.createApplicationContext(ProcessorModule.forRoot(config), {
-    logger: new NestPinoLogger(),
-    abortOnError: false,
-  });
-  const topics = topicsFor(config.kafka.topicPrefix);
-  await app.get(KafkaService).ensureTopics(topicSpecs(topics));
-  await app.get(FeatureStore).loadScripts();
-  const server = await serveMetrics(app.get(MetricsService), {
-    host: '127.0.0.1',
-    port: config.processor.metricsPort,
-    setting: 'processor.metricsPort',
-    env: 'AMATO_PROCESSOR__METRICS_PORT',
-  });
-  const consumer = app
-    .get(FeatureProcessor)
-    .createConsumer(config.processor.groupId, config.processor.partitionsConcurrently);
-  await consumer.start();
-  logger.info(
-    { topics, group: config.processor.groupId, metrics: server.address() },
-    'processor consuming',
-  );
-  // KafkaService.close (on app.close) stops the consumer first: in-flight batches finish and commit.
-  exitOnSignals(logger, () =>
-    Promise.all([app.close(), new Promise((resolve) => server.close(resolve))]),
-  );
-}
-
 if (require.main === module) {
-  main(process.argv.slice(2)).catch(exitOnFailure('processor', logger));
+  runStreamService(
+    {
+      name: 'processor',
+      help: HELP,
+      module: (config) => ProcessorModule.forRoot(config),
+      start: async (app, config) => {
+        const topics = topicsFor(config.kafka.topicPrefix);
+        await app.get(KafkaService).ensureTopics(topicSpecs(topics));
+        await app.get(FeatureStore).loadScripts();
+        await app
+          .get(FeatureProcessor)
+          .createConsumer(config.processor.groupId, config.processor.partitionsConcurrently)
+          .start();
+        return { topics, group: config.processor.groupId };
+      },
+    },
+    process.argv.slice(2),
+  );
 }

@@ -221,13 +221,12 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     const admin = await this.getAdmin();
     let lag = 0;
     for (const topic of topics) {
-      const [ends, [committed]] = await Promise.all([
+      const [ends, committed] = await Promise.all([
         admin.fetchTopicOffsets(topic),
-        admin.fetchOffsets({ groupId, topics: [topic] }),
+        this.committedOffsets(groupId, topic),
       ]);
-      const byPartition = new Map(committed?.partitions.map((p) => [p.partition, p.offset]));
       for (const end of ends) {
-        const done = Number(byPartition.get(end.partition) ?? '-1');
+        const done = Number(committed.get(end.partition) ?? '-1');
         lag += Number(end.high) - (done >= 0 ? done : Number(end.low));
       }
     }

@@ -1,2 +1,3 @@
 export * from './dead-letters';
 export * from './decode-batch';
+export * from './stream-service';
