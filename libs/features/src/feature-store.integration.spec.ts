@@ -40,6 +40,35 @@ describe(FeatureStore.name, () => {
 
   afterAll(() => redis.close());
 
+  /** A completed order of 10 USD; n makes its transaction id. */
+  const order = (customerId: string, n: number, at: number): AmatoEvent =>
+    createEvent(
+      'transaction.created',
+      {
+        transaction_id: `TXN_${String(90_000_000 + n)}`,
+        customer_id: customerId,
+        total_amount: 10,
+        currency: 'USD',
+        payment_method: 'card',
+        order_status: 'completed',
+        channel: 'web',
+        session_id: null,
+        items: [
+          {
+            line_number: 1,
+            product_id: 'PROD_00001',
+            product_name: 'Mug',
+            category: 'home',
+            quantity: 1,
+            unit_price: 10,
+            discount_amount: 0,
+            line_total: 10,
+          },
+        ],
+      },
+      new Date(at),
+    );
+
   async function applyAll(list: readonly AmatoEvent[], batch = 500): Promise<number> {
     let duplicates = 0;
     for (let i = 0; i < list.length; i += batch) {
@@ -89,33 +118,6 @@ describe(FeatureStore.name, () => {
   });
 
   it('keeps day buckets only within the lateness bound behind the newest event', async () => {
-    const order = (customerId: string, n: number, at: number): AmatoEvent =>
-      createEvent(
-        'transaction.created',
-        {
-          transaction_id: `TXN_${String(90_000_000 + n)}`,
-          customer_id: customerId,
-          total_amount: 10,
-          currency: 'USD',
-          payment_method: 'card',
-          order_status: 'completed',
-          channel: 'web',
-          session_id: null,
-          items: [
-            {
-              line_number: 1,
-              product_id: 'PROD_00001',
-              product_name: 'Mug',
-              category: 'home',
-              quantity: 1,
-              unit_price: 10,
-              discount_amount: 0,
-              line_total: 10,
-            },
-          ],
-        },
-        new Date(at),
-      );
     const newest = END.getTime();
     const atBound = newest - BUCKET_RETENTION_DAYS * DAY_MS;
     const beyond = atBound - DAY_MS;
@@ -161,6 +163,44 @@ describe(FeatureStore.name, () => {
     expect(journey?.depth).toBe(Math.max(...views.map((v) => v.sequence_number)));
     expect(await redis.client.ttl(`${prefix}:s:{${sessionId}}`)).toBeGreaterThan(3000);
     expect(await store.readJourney('SESS_unknown00')).toBeUndefined();
+  });
+
+  it('remembers an applied event id for one dedupe horizon at least and two at most', async () => {
+    const horizon = 7 * DAY_MS;
+    const start = Math.ceil(Date.now() / horizon) * horizon; // a generation's first moment
+    const once = [contributionOf(order('CUST_900003', 1, END.getTime()))];
+    expect(await store.apply(once, start)).toMatchObject({ applied: 1 });
+    expect(await store.apply(once, start + horizon - 1)).toMatchObject({ duplicates: 1 });
+    expect(await store.apply(once, start + 2 * horizon - 1)).toMatchObject({ duplicates: 1 });
+    // The first generation's set is no longer asked; its ttl frees the memory.
+    const [, seen] = store.customerKeys('CUST_900003', start);
+    expect(await redis.client.ttl(seen ?? '')).toBeLessThanOrEqual((2 * horizon) / 1000);
+    expect(await store.apply(once, start + 2 * horizon)).toMatchObject({ applied: 1 });
+  });
+
+  it('deletes buckets past the retention when the newest day enters a new prune period', async () => {
+    const periodStart = (Math.floor(dayOf(END.getTime()) / 7) + 1) * 7; // a multiple of 7
+    const at = (day: number) => day * DAY_MS + 3_600_000;
+    const old = periodStart - 92; // retained behind periodStart, not behind periodStart + 6
+    const key = store.customerKeys('CUST_900004')[0] ?? '';
+    await store.apply(
+      [order('CUST_900004', 10, at(periodStart)), order('CUST_900004', 11, at(old))].map(
+        contributionOf,
+      ),
+    );
+    expect([...((await store.read('CUST_900004'))?.days.keys() ?? [])]).toContain(old);
+    // Same period: stored still, but no longer read.
+    await store.apply([contributionOf(order('CUST_900004', 12, at(periodStart + 6)))]);
+    expect(await redis.client.hexists(key, `o:${old}`)).toBe(1);
+    expect([...((await store.read('CUST_900004'))?.days.keys() ?? [])].sort()).toEqual([
+      periodStart,
+      periodStart + 6,
+    ]);
+    // The next period: deleted.
+    await store.apply([contributionOf(order('CUST_900004', 13, at(periodStart + 7)))]);
+    expect(await redis.client.hexists(key, `o:${old}`)).toBe(0);
+    expect(await redis.client.hexists(key, `o:${periodStart}`)).toBe(1);
+    expect((await store.read('CUST_900004'))?.orders).toBe(4);
   });
 
   it('reads nothing for a customer it has not seen', async () => {

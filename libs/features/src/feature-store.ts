@@ -4,7 +4,7 @@ import { DEVICE_TYPES } from '@amato/contracts';
 import { type CustomerAggregates, type DayBucket, emptyAggregates } from './aggregates';
 import type { Contribution, CustomerOp, SessionOp } from './ops';
 import { CUSTOMER_SCRIPT, SESSION_SCRIPT } from './redis-scripts';
-import { BUCKET_RETENTION_DAYS } from './spec';
+import { BUCKET_PRUNE_EVERY_DAYS, BUCKET_RETENTION_DAYS } from './spec';
 
 export interface FeatureStoreOptions {
   /** Every key starts with this (tests pass their own). */
@@ -64,11 +64,13 @@ export class FeatureStore {
     private readonly options: FeatureStoreOptions,
   ) {}
 
-  customerKeys(customerId: string): string[] {
+  customerKeys(customerId: string, nowMs = Date.now()): string[] {
     const base = `${this.options.keyPrefix}:c:{${customerId}}`;
+    const generation = Math.floor(nowMs / this.options.dedupeHorizonMs);
     return [
       base,
-      `${base}:seen`,
+      `${base}:seen:${generation}`,
+      `${base}:seen:${generation - 1}`,
       `${base}:products`,
       `${base}:orders`,
       `${base}:carted`,
@@ -108,18 +110,20 @@ export class FeatureStore {
     }
     if (ops === 0) return { applied: 0, duplicates: 0, customers: 0, sessions: 0 };
     const now = String(nowMs);
-    const horizon = String(this.options.dedupeHorizonMs);
+    // A generation's ids are checked during it and the next one, then expire.
+    const seenTtl = String(Math.ceil((2 * this.options.dedupeHorizonMs) / 1000));
     const run = () => {
       const pipeline = this.redis.pipeline();
       for (const [customerId, list] of byCustomer) {
         pipeline.evalsha(
           CUSTOMER_SHA,
-          6,
-          ...this.customerKeys(customerId),
+          7,
+          ...this.customerKeys(customerId, nowMs),
           now,
-          horizon,
+          seenTtl,
           String(BUCKET_RETENTION_DAYS),
           JSON.stringify(list),
+          String(BUCKET_PRUNE_EVERY_DAYS),
         );
       }
       for (const [sessionId, { customerId, ops: list }] of bySession) {
@@ -128,7 +132,6 @@ export class FeatureStore {
           2,
           ...this.sessionKeys(sessionId),
           now,
-          horizon,
           String(this.options.sessionTtlSeconds),
           customerId ?? '',
           JSON.stringify(list),
@@ -188,10 +191,13 @@ export class FeatureStore {
     a.cartSessionsConverted = num(h.cart_conv);
     a.lastEventMs = numOrNull(h.last_ev);
     a.updatedMs = numOrNull(h.upd);
+    const oldest = num(h.day_max) - BUCKET_RETENTION_DAYS;
     for (const [field, value] of Object.entries(h)) {
       const match = /^([orsv]):(-?\d+)$/.exec(field);
       if (!match) continue;
       const day = Number(match[2]);
+      // Past the retention, waiting for the next prune: not part of the features.
+      if (day < oldest) continue;
       const bucket: DayBucket = a.days.get(day) ?? {
         orders: 0,
         revenueCents: 0,

@@ -1,5 +1,11 @@
 import { FEATURE_DOCS } from './features.schema';
-import { BUCKET_RETENTION_DAYS, LATENESS_DAYS, SALE_STATUSES, WINDOW_DAYS } from './spec';
+import {
+  BUCKET_PRUNE_EVERY_DAYS,
+  BUCKET_RETENTION_DAYS,
+  LATENESS_DAYS,
+  SALE_STATUSES,
+  WINDOW_DAYS,
+} from './spec';
 
 /**
  * docs/features.md, printed from the specification itself (features.schema.ts, spec.ts), so
@@ -32,11 +38,12 @@ Counts and sums only, so they do not depend on the order events arrive in:
 - **Customer**: the earliest registration date on record; the newest event time.
 - **Day buckets** (days of event time, UTC): sales, revenue, sessions and page views per day,
   kept for ${BUCKET_RETENTION_DAYS} days (the ${Math.max(...WINDOW_DAYS)}-day window plus a lateness bound of ${LATENESS_DAYS}
-  days) behind the customer's newest event.
+  days) behind the customer's newest event. Older buckets are deleted when the newest day enters
+  a new ${BUCKET_PRUNE_EVERY_DAYS}-day period, and are not read meanwhile.
 
 Every event updates its customer atomically (one Lua script per customer per batch) and only
-once: its event_id is remembered for \`features.dedupeHours\` (default 168 h, Kafka's
-retention), and a redelivery changes nothing. Anonymous events (no customer_id) update only
+once: its event_id is remembered for at least \`features.dedupeHours\` (default 168 h, Kafka's
+retention) and at most twice that, and a redelivery changes nothing. Anonymous events (no customer_id) update only
 their session's journey.
 
 ## Late events
@@ -66,8 +73,8 @@ searches, the page type of the deepest page, and whether the session has ended. 
 
 ## Redis layout
 
-\`<prefix>:c:{<customer_id>}\` (hash of aggregates and day buckets), \`…:seen\` (applied event ids
-by time), \`…:products\`, \`…:orders\`, \`…:carted\`, \`…:bought\` (sets);
+\`<prefix>:c:{<customer_id>}\` (hash of aggregates and day buckets), \`…:seen:<generation>\`
+(applied event ids, one set per dedupe horizon), \`…:products\`, \`…:orders\`, \`…:carted\`, \`…:bought\` (sets);
 \`<prefix>:s:{<session_id>}\` and \`…:seen\` for a session. The hash tag keeps each customer's keys
 in one Redis Cluster slot.
 `;

@@ -1,19 +1,25 @@
 /**
  * The Redis side of the stream: two Lua scripts, each atomic for one customer (or one live
- * session) and idempotent: an op whose event id is already in the key's `seen` set changes
- * nothing. Every key of a customer carries the hash tag {c:<id>} (a session's {s:<id>}), so
+ * session) and idempotent: an op whose event id is already in one of the key's `seen` sets
+ * changes nothing. Every key of a customer carries the hash tag {c:<id>} (a session's {s:<id>}), so
  * the scripts run unchanged on Redis Cluster.
  *
  * Customer hash fields: reg, orders, cents, first_o, last_o, sessions, sess_s, bounces, eng,
  * dev:<device>, pv, atc, purch, searches, pint, uprod, cart_s, cart_conv, day_max, last_ev,
  * upd, and day buckets o:<day> (orders), r:<day> (revenue cents), s:<day> (sessions) and
  * v:<day> (page views) for the BUCKET_RETENTION_DAYS behind day_max.
+ *
+ * Applied event ids of a customer are kept in one set per generation of the dedupe horizon
+ * (seen:<floor(now / horizon)>): a script checks the current and the previous generation and
+ * adds to the current one, which expires two horizons after its last addition. So an id is
+ * remembered for at least one horizon and at most two, at the price of set operations (a
+ * sorted set by time, trimmed on every call, cost three times as much).
  */
 
 /**
- * Lua helpers shared by both scripts. Redis calls are few and batched: one ZMSCORE finds the
- * ops already applied, one ZADD records the new ones, one HMGET and one HSET update every
- * touched hash field, and long argument lists go in chunks (Lua's unpack has a stack limit).
+ * Lua helpers shared by both scripts. Redis calls are few and batched: one SMISMEMBER per seen
+ * set finds the ops already applied, one SADD records the new ones, one HMGET and one HSET
+ * update every touched hash field, and long argument lists go in chunks (Lua's unpack has a stack limit).
  */
 const COMMON = `
 local function chunked(command, key, args, step)
@@ -26,27 +32,34 @@ local function chunked(command, key, args, step)
   return total
 end
 
--- The ops whose event id is not in the seen zset (nor earlier in this call), recorded there.
-local function fresh_ops(seen, ops, now)
+-- The ops whose event id is in none of the seen sets (nor earlier in this call); their ids
+-- are added to the first of them, which expires after ttl seconds.
+local function fresh_ops(seen_sets, ops, ttl)
   local ids = {}
   for i, op in ipairs(ops) do ids[i] = op[2] end
   local known = {}
-  for i = 1, #ids, 1000 do
-    local last = math.min(i + 999, #ids)
-    local scores = redis.call('ZMSCORE', seen, unpack(ids, i, last))
-    for j, score in ipairs(scores) do known[i + j - 1] = score end
+  for _, seen in ipairs(seen_sets) do
+    for i = 1, #ids, 1000 do
+      local last = math.min(i + 999, #ids)
+      local flags = redis.call('SMISMEMBER', seen, unpack(ids, i, last))
+      for j, flag in ipairs(flags) do
+        if flag == 1 then known[i + j - 1] = true end
+      end
+    end
   end
-  local fresh, added, zargs = {}, {}, {}
+  local fresh, added, new_ids = {}, {}, {}
   for i, op in ipairs(ops) do
     local id = op[2]
     if not known[i] and not added[id] then
       added[id] = true
       fresh[#fresh + 1] = op
-      zargs[#zargs + 1] = now
-      zargs[#zargs + 1] = id
+      new_ids[#new_ids + 1] = id
     end
   end
-  if #zargs > 0 then chunked('ZADD', seen, zargs, 2000) end
+  if #new_ids > 0 then
+    chunked('SADD', seen_sets[1], new_ids, 1000)
+    redis.call('EXPIRE', seen_sets[1], ttl)
+  end
   return fresh
 end
 
@@ -98,19 +111,20 @@ end
 `;
 
 /**
- * KEYS: hash, seen (zset of event ids by processing time), products (set), orders (set of
- * transaction ids), carted (sessions with an add to cart), bought (sessions with a purchase).
- * ARGV: now ms, dedupe horizon ms, bucket retention days, JSON array of CustomerOp tuples.
+ * KEYS: hash, seen of this generation, seen of the previous one, products (set), orders (set
+ * of transaction ids), carted (sessions with an add to cart), bought (sessions with a
+ * purchase). ARGV: now ms, seen ttl seconds, bucket retention days, JSON array of CustomerOp
+ * tuples, prune period days.
  * Returns the number of ops applied (the rest were duplicates). The end state is the one the
  * ops would give applied one by one, in any order.
  */
 export const CUSTOMER_SCRIPT = `${COMMON}
-local h, seen, products, orders, carted, bought = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local h, products, orders, carted, bought = KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local now = tonumber(ARGV[1])
-local horizon = tonumber(ARGV[2])
+local seen_ttl = tonumber(ARGV[2])
 local retain = tonumber(ARGV[3])
-local ops = fresh_ops(seen, cjson.decode(ARGV[4]), now)
-redis.call('ZREMRANGEBYSCORE', seen, '-inf', now - horizon)
+local prune_every = tonumber(ARGV[5])
+local ops = fresh_ops({ KEYS[2], KEYS[3] }, cjson.decode(ARGV[4]), seen_ttl)
 if #ops == 0 then return 0 end
 
 -- This call's own newest day and time, earliest registration and sale times.
@@ -237,13 +251,15 @@ local stored, current = read_hash(h, { 'day_max', 'last_ev', 'reg', 'first_o', '
 local old_dmax = stored.day_max
 local dmax = b_dmax
 if old_dmax ~= nil and old_dmax > dmax then dmax = old_dmax end
-if old_dmax ~= nil and dmax > old_dmax then
+-- Buckets older than the retention behind the newest day are deleted when that day enters a
+-- new prune period (readers ignore the few that wait for it): one HKEYS per period, rather
+-- than one look per day, as a replay of a long history would otherwise pay.
+if old_dmax ~= nil and math.floor(dmax / prune_every) > math.floor(old_dmax / prune_every) then
+  local cutoff = dmax - retain
   local gone = {}
-  for d = old_dmax - retain, math.min(old_dmax, dmax - retain - 1) do
-    gone[#gone + 1] = 'o:' .. d
-    gone[#gone + 1] = 'r:' .. d
-    gone[#gone + 1] = 's:' .. d
-    gone[#gone + 1] = 'v:' .. d
+  for _, field in ipairs(redis.call('HKEYS', h)) do
+    local day = tonumber(string.match(field, '^[orsv]:(%-?%d+)$'))
+    if day ~= nil and day < cutoff then gone[#gone + 1] = field end
   end
   if #gone > 0 then chunked('HDEL', h, gone, 1000) end
 end
@@ -262,21 +278,16 @@ return #ops
 `;
 
 /**
- * KEYS: session hash, seen (zset of event ids). ARGV: now ms, dedupe horizon ms, ttl seconds,
- * customer id ('' when anonymous), JSON array of SessionOp tuples. Both keys expire ttl after
- * the session's last change. Returns the number of ops applied.
+ * KEYS: session hash, seen (set of applied event ids). ARGV: now ms, ttl seconds, customer id
+ * ('' when anonymous), JSON array of SessionOp tuples. Both keys expire ttl after the
+ * session's last change. Returns the number of ops applied.
  */
 export const SESSION_SCRIPT = `${COMMON}
 local h, seen = KEYS[1], KEYS[2]
 local now = tonumber(ARGV[1])
-local horizon = tonumber(ARGV[2])
-local ttl = tonumber(ARGV[3])
-local ops = fresh_ops(seen, cjson.decode(ARGV[5]), now)
-redis.call('EXPIRE', seen, ttl)
-if #ops == 0 then
-  redis.call('EXPIRE', h, ttl)
-  return 0
-end
+local ttl = tonumber(ARGV[2])
+local ops = fresh_ops({ seen }, cjson.decode(ARGV[4]), ttl)
+if #ops == 0 then return 0 end
 local acc = {}
 local b_first, b_last, b_depth, b_page = nil, nil, 0, nil
 local ended = false
@@ -311,7 +322,7 @@ if b_depth > depth then
   put[#put + 1] = 'last_page'; put[#put + 1] = b_page
 end
 if ended then put[#put + 1] = 'ended'; put[#put + 1] = 1 end
-if ARGV[4] ~= '' then put[#put + 1] = 'customer'; put[#put + 1] = ARGV[4] end
+if ARGV[3] ~= '' then put[#put + 1] = 'customer'; put[#put + 1] = ARGV[3] end
 write_hash(h, acc, current, put)
 redis.call('EXPIRE', h, ttl)
 return #ops

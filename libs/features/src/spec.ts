@@ -20,6 +20,11 @@ export type WindowDays = (typeof WINDOW_DAYS)[number];
  */
 export const LATENESS_DAYS = 7;
 export const BUCKET_RETENTION_DAYS = Math.max(...WINDOW_DAYS) + LATENESS_DAYS;
+/**
+ * Buckets past the retention are deleted when the newest day enters a new period of this many
+ * days; until then they are stored but not read.
+ */
+export const BUCKET_PRUNE_EVERY_DAYS = 7;
 
 /** Orders in these states are sales; returned and cancelled ones count for neither F nor M. */
 export const SALE_STATUSES: ReadonlySet<string> = new Set(['completed', 'shipped', 'delivered']);
