@@ -70,12 +70,16 @@ export class FeatureProcessor {
     const stream = this.streamOfTopic.get(batch.topic);
     if (!stream) throw new Error(`the processor does not read topic ${batch.topic}`);
     const { valid, dead } = decodeBatch(batch, stream, 'processor');
-    const result = await this.store.apply(valid.map((r) => contributionOf(r.event)));
+    // Only the contributions and the send times are kept across the Redis round trip, not
+    // the parsed events.
+    const contributions = valid.map((r) => contributionOf(r.event));
+    const sentAt = valid.map((r) => Number(r.record.timestamp));
+    const result = await this.store.apply(contributions);
     await this.deadLetters.send(dead);
     this.applied.inc({ result: 'applied' }, result.applied);
     this.applied.inc({ result: 'duplicate' }, result.duplicates);
     const now = Date.now();
-    for (const { record } of valid) this.eventLag.observe((now - Number(record.timestamp)) / 1000);
+    for (const sent of sentAt) this.eventLag.observe((now - sent) / 1000);
     if (result.duplicates > 0) {
       this.logger.debug(
         { topic: batch.topic, partition: batch.partition, duplicates: result.duplicates },

@@ -48,19 +48,44 @@ function kafkaJsLogger(logger: Logger) {
     };
 }
 
-function toRecord(message: KafkaMessage): KafkaRecord {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value !== undefined)
-      headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+/**
+ * A fetched message as a KafkaRecord. Key and headers are decoded on first use: most consumers
+ * read only the value, and at tens of thousands of records a second the copies add up.
+ */
+class FetchedRecord implements KafkaRecord {
+  private decodedKey?: string | null;
+  private decodedHeaders?: Record<string, string>;
+
+  constructor(private readonly message: KafkaMessage) {}
+
+  get key(): string | null {
+    this.decodedKey ??= this.message.key ? this.message.key.toString('utf8') : null;
+    return this.decodedKey;
   }
-  return {
-    key: message.key ? message.key.toString('utf8') : null,
-    value: message.value,
-    headers,
-    offset: message.offset,
-    timestamp: message.timestamp,
-  };
+
+  get value(): Buffer | null {
+    return this.message.value;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    if (this.decodedHeaders === undefined) {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(this.message.headers ?? {})) {
+        if (value !== undefined)
+          headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+      }
+      this.decodedHeaders = headers;
+    }
+    return this.decodedHeaders;
+  }
+
+  get offset(): string {
+    return this.message.offset;
+  }
+
+  get timestamp(): string {
+    return this.message.timestamp;
+  }
 }
 
 /** Kafka: a shared idempotent producer, an admin, and batch consumers with manual commits. */
@@ -354,7 +379,7 @@ class KafkaJsBatchConsumer implements BatchConsumer {
       await this.options.handler({
         topic: batch.topic,
         partition: batch.partition,
-        records: batch.messages.map(toRecord),
+        records: batch.messages.map((m) => new FetchedRecord(m)),
         highWatermark: batch.highWatermark,
       });
     } finally {
