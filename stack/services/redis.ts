@@ -25,6 +25,10 @@ export const redis: StackService = {
         'yes',
         '--appendfsync',
         'everysec',
+        // The processor appends several MB a second at full speed: with the default 64 MB
+        // floor, Redis forked a rewrite every ~10 s, each taking a core for a moment.
+        '--auto-aof-rewrite-min-size',
+        '512mb',
         '--save',
         '',
         '--protected-mode',
