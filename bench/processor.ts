@@ -13,7 +13,6 @@
  * Needs the stack (./amato stack up). Uses its own topics, group and key prefix, removed at
  * the end.
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -25,6 +24,7 @@ import type { RecordBatch } from '@amato/kafka';
 import { FEATURE_STREAMS, FeatureProcessor } from '../apps/processor/src/feature-processor';
 import { ownStream, waitUntilCaughtUp } from '../test/support/own-stream';
 import { closedPort } from '../test/support/resources';
+import { startService } from '../test/support/service-process';
 import { openLoopGets } from './support/open-loop';
 import { count, percentile, printTable } from './support/report';
 
@@ -113,12 +113,10 @@ async function main(): Promise<void> {
   // the generator in a process of its own (producers are other programs), in small, frequent
   // requests (every 10 ms) as many independent producers would make them.
   latency.on = true;
-  const generator = spawn(
-    process.execPath,
+  const generator = startService(
+    'apps/generator/src/main.ts',
+    { AMATO_KAFKA__TOPIC_PREFIX: name },
     [
-      '--import',
-      'tsx',
-      'apps/generator/src/main.ts',
       '--seed',
       '43',
       '--scale',
@@ -130,11 +128,6 @@ async function main(): Promise<void> {
       '--batch',
       String(Math.max(1, Math.ceil(rate / 100))),
     ],
-    {
-      cwd: resolve(__dirname, '..'),
-      env: { ...process.env, AMATO_LOG__LEVEL: 'error', AMATO_KAFKA__TOPIC_PREFIX: name },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
   );
   const exitCode = await new Promise<number | null>((done) => generator.on('exit', done));
   if (exitCode !== 0) throw new Error(`the generator exited with ${String(exitCode)}`);
@@ -144,15 +137,9 @@ async function main(): Promise<void> {
 
   // 3. Feature reads through the real API, in a process of its own (as it runs in production).
   const port = await closedPort();
-  const api = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
-    cwd: resolve(__dirname, '..'),
-    env: {
-      ...process.env,
-      AMATO_LOG__LEVEL: 'error',
-      AMATO_API__PORT: String(port),
-      AMATO_FEATURES__KEY_PREFIX: name,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const api = startService('apps/api/src/main.ts', {
+    AMATO_API__PORT: String(port),
+    AMATO_FEATURES__KEY_PREFIX: name,
   });
   const base = `http://127.0.0.1:${port}`;
   for (let tries = 0; ; tries++) {

@@ -4,12 +4,16 @@ import { resolve } from 'node:path';
 const root = resolve(__dirname, '../..');
 
 /**
- * Starts one of AMATO's services (e.g. `apps/sink/src/main.ts`) as a real process, with node
+ * Starts one of AMATO's programs (e.g. `apps/sink/src/main.ts`) as a real process, with node
  * loading tsx (tsx's own CLI would run a child, and signals would not reach the service).
  * Errors only on stderr; a killed consumer leaves its group within 6 s.
  */
-export function startService(entry: string, env: Readonly<Record<string, string>>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], {
+export function startService(
+  entry: string,
+  env: Readonly<Record<string, string>>,
+  args: readonly string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: root,
     env: {
       ...process.env,
