@@ -6,7 +6,10 @@
  *      the processor runs; time from the producer's send (the record timestamp) to the
  *      features being in Redis, p50/p99;
  *   3. reads: GET /customers/:id/features on the real API (its own process) at a fixed
- *      request rate, after a warm-up of up to 3 s at that rate, p50/p99.
+ *      request rate, after a warm-up of up to 3 s at that rate, p50/p99; then the same on a
+ *      bare Fastify server that only does the HGETALL (bench/support/floor-server.ts): the
+ *      least any HTTP read of Redis costs on this machine.
+ * A fixed CPU loop is timed before and after: this VM's speed varies from minute to minute.
  *
  *   npx tsx bench/processor.ts [--scale 0.2] [--rate 5000] [--seconds 20] [--reads 1000]
  *
@@ -26,7 +29,7 @@ import { ownStream, waitUntilCaughtUp } from '../test/support/own-stream';
 import { closedPort } from '../test/support/resources';
 import { startService } from '../test/support/service-process';
 import { openLoopGets } from './support/open-loop';
-import { count, percentile, printTable } from './support/report';
+import { count, cpuCheckMs, percentile, printTable } from './support/report';
 
 const { values } = parseArgs({
   options: {
@@ -62,8 +65,12 @@ const reads = number('reads', values.reads, 1, 100_000);
 
 const END = new Date('2026-01-01T00:00:00Z');
 
+const readPercentiles = (sorted: readonly number[]) =>
+  [50, 99, 99.9, 100].map((p) => percentile(sorted, p).toFixed(1)).join(' / ');
+
 async function main(): Promise<void> {
   setLogLevel('error');
+  const cpuBefore = cpuCheckMs();
   const config = loadConfig({ configDir: resolve(__dirname, '../config') });
   const world = ownStream('bench_proc');
   const { name, topics, kafka, store } = world;
@@ -135,38 +142,62 @@ async function main(): Promise<void> {
   const sorted = latency.ms.sort((a, b) => a - b);
   await consumer.stop();
 
-  // 3. Feature reads through the real API, in a process of its own (as it runs in production).
-  const port = await closedPort();
-  const api = startService('apps/api/src/main.ts', {
-    AMATO_API__PORT: String(port),
-    AMATO_FEATURES__KEY_PREFIX: name,
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    const up = await fetch(`${base}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (tries > 300) throw new Error('the API did not answer within 60 s');
-    await sleep(200);
-  }
+  // 3. Feature reads through the real API, in a process of its own (as it runs in production),
+  // then through a bare Fastify server doing only the HGETALL (the floor: what any HTTP read
+  // of Redis costs on this machine, with the same client and schedule).
   const customers = [...seen];
   const [apiKey] = config.api.apiKeys;
-  const readRun = (runSeconds: number) =>
-    openLoopGets({
-      host: '127.0.0.1',
-      port,
-      rate: reads,
-      seconds: runSeconds,
-      headers: { 'x-api-key': apiKey ?? '' },
-      path: () =>
-        `/customers/${customers[Math.floor(Math.random() * customers.length)] ?? ''}/features`,
-    });
-  // A fresh process compiles its hot paths during its first requests: warm up, then measure.
-  await readRun(Math.min(3, seconds));
-  const reading = await readRun(seconds);
-  api.kill('SIGTERM');
+  const measureReads = async (
+    entry: string,
+    env: Readonly<Record<string, string>>,
+    args: readonly string[],
+    port: number,
+  ) => {
+    const server = startService(entry, env, args);
+    try {
+      const headers = { 'x-api-key': apiKey ?? '' };
+      const probe = `http://127.0.0.1:${port}/customers/${customers[0] ?? 'CUST_000001'}/features`;
+      for (let tries = 0; ; tries++) {
+        const up = await fetch(probe, { headers }).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (up) break;
+        if (tries > 300) throw new Error(`${entry} did not answer within 60 s`);
+        await sleep(200);
+      }
+      const readRun = (runSeconds: number) =>
+        openLoopGets({
+          host: '127.0.0.1',
+          port,
+          rate: reads,
+          seconds: runSeconds,
+          headers,
+          path: () =>
+            `/customers/${customers[Math.floor(Math.random() * customers.length)] ?? ''}/features`,
+        });
+      // A fresh process compiles its hot paths during its first requests: warm up, then measure.
+      await readRun(Math.min(3, seconds));
+      return await readRun(seconds);
+    } finally {
+      server.kill('SIGTERM');
+    }
+  };
+  const apiPort = await closedPort();
+  const reading = await measureReads(
+    'apps/api/src/main.ts',
+    { AMATO_API__PORT: String(apiPort), AMATO_FEATURES__KEY_PREFIX: name },
+    [],
+    apiPort,
+  );
+  const floorPort = await closedPort();
+  const floor = await measureReads(
+    'bench/support/floor-server.ts',
+    {},
+    ['--port', String(floorPort), '--prefix', name],
+    floorPort,
+  );
+  const cpuAfter = cpuCheckMs();
 
   printTable('processor: Kafka → features in Redis → API', [
     [
@@ -185,9 +216,17 @@ async function main(): Promise<void> {
       `${count(reading.latencies.length)} / ${count(reading.failures)}`,
     ],
     ['reads req/s achieved', count(reading.latencies.length / reading.seconds)],
+    ['read latency p50 / p99 / p99.9 / max (ms)', readPercentiles(reading.latencies)],
+    ['  of which the client sent late (ms)', readPercentiles(reading.lateness)],
     [
-      'read latency p50 / p99 / p99.9 / max (ms)',
-      [50, 99, 99.9, 100].map((p) => percentile(reading.latencies, p).toFixed(1)).join(' / '),
+      'floor, bare Fastify + HGETALL: done / failed',
+      `${count(floor.latencies.length)} / ${count(floor.failures)}`,
+    ],
+    ['floor latency p50 / p99 / p99.9 / max (ms)', readPercentiles(floor.latencies)],
+    ['  of which the client sent late (ms)', readPercentiles(floor.lateness)],
+    [
+      'CPU check, fixed loop before / after (ms)',
+      `${cpuBefore.toFixed(0)} / ${cpuAfter.toFixed(0)}`,
     ],
   ]);
   await world.tearDown();

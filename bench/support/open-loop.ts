@@ -3,6 +3,9 @@ import { Agent, get } from 'node:http';
 export interface OpenLoopResult {
   /** Milliseconds from each request's scheduled time to its full response, sorted. */
   readonly latencies: number[];
+  /** Milliseconds from each request's scheduled time to its sending, sorted: the client's own
+   * lateness (timer granularity, its event loop), which the latencies include. */
+  readonly lateness: number[];
   readonly failures: number;
   readonly seconds: number;
 }
@@ -23,6 +26,7 @@ export function openLoopGets(options: {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const total = Math.round(options.rate * options.seconds);
   const latencies: number[] = [];
+  const lateness: number[] = [];
   let failures = 0;
   let sent = 0;
   let finished = 0;
@@ -35,6 +39,7 @@ export function openLoopGets(options: {
         agent.destroy();
         resolve({
           latencies: latencies.sort((a, b) => a - b),
+          lateness: lateness.sort((a, b) => a - b),
           failures,
           seconds: (performance.now() - start) / 1000,
         });
@@ -48,6 +53,7 @@ export function openLoopGets(options: {
       while (sent < dueNow) {
         const due = start + (sent * 1000) / options.rate;
         sent += 1;
+        lateness.push(performance.now() - due);
         get(
           {
             agent,

@@ -16,3 +16,17 @@ export function printTable(title: string, rows: readonly (readonly [string, stri
 export function count(n: number): string {
   return Math.round(n).toLocaleString('en');
 }
+
+/**
+ * Milliseconds a fixed CPU-bound loop takes: how fast this machine runs right now. On a shared
+ * VM the same loop has taken from 0.4 to 0.9 s within minutes, so benchmarks print this
+ * beside their results, to tell a slow machine from a slow program.
+ */
+export function cpuCheckMs(): number {
+  const start = performance.now();
+  let x = 0;
+  for (let i = 0; i < 100_000_000; i++) x = (x + i) % 1_000_003;
+  const ms = performance.now() - start;
+  // Uses the result, so the loop cannot be optimised away.
+  return x < 0 ? -1 : ms;
+}

@@ -1,0 +1,60 @@
+/**
+ * The least a feature read can cost on this machine: a bare Fastify server whose one route,
+ * GET /customers/:id/features, answers with the customer's hash (one HGETALL) and nothing
+ * else: no NestJS, no auth, no metrics, no feature derivation. bench/processor.ts measures it
+ * with the same client and schedule as the real API, so the gap between the two is the API's
+ * own cost and the rest is the machine's.
+ *
+ *   node --import tsx bench/support/floor-server.ts --port 3999 --prefix amato
+ *
+ * Redis from the config (config/, AMATO_REDIS__*), like the API.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { loadConfig } from '@amato/config';
+import { RedisService } from '@amato/redis';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    prefix: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help || values.port === undefined || values.prefix === undefined) {
+  console.log(
+    'usage: node --import tsx bench/support/floor-server.ts --port <port> --prefix <key prefix>\n' +
+      '  --port    where to listen (127.0.0.1)\n' +
+      '  --prefix  the feature key prefix to read, as features.keyPrefix',
+  );
+  process.exit(values.help ? 0 : 2);
+}
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`--port must be a port number, got "${values.port}"`);
+  process.exit(2);
+}
+const prefix = values.prefix;
+
+async function main(): Promise<void> {
+  const config = loadConfig({ configDir: resolve(__dirname, '../../config') });
+  const redis = await new RedisService(config.redis).connect();
+  const app = Fastify();
+  app.get<{ Params: { id: string } }>('/customers/:id/features', async (request, reply) => {
+    const hash = await redis.client.hgetall(`${prefix}:c:{${request.params.id}}`);
+    if (Object.keys(hash).length === 0) return reply.code(404).send({ error: 'unknown customer' });
+    return hash;
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+  const stop = () => {
+    void app.close().then(() => redis.close());
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
