@@ -72,6 +72,11 @@ export const AppConfigSchema = T.Object(
             maxBytesPerPartition: T.Integer({ minimum: 1024 }),
             maxBytes: T.Integer({ minimum: 1024 }),
             maxWaitTimeMs: Millis,
+            commitIntervalMs: T.Integer({
+              minimum: 0,
+              maximum: 60_000,
+              expected: 'milliseconds between offset commits, 0 to commit after every batch',
+            }),
           },
           strict,
         ),

@@ -134,6 +134,65 @@ describe(KafkaService.name, () => {
     await kafka.deleteTopics([drainTopic]);
   });
 
+  it('commits handled batches together: after the interval when no batch follows, and on stop', async () => {
+    const withInterval = (commitIntervalMs: number) =>
+      new KafkaService({
+        ...config.kafka,
+        consumer: { ...config.kafka.consumer, commitIntervalMs },
+      });
+    for (const [commitIntervalMs, name] of [
+      [60_000, 'stop'],
+      [2_000, 'timer'],
+    ] as const) {
+      const service = withInterval(commitIntervalMs);
+      const commitTopic = uniqueName(`test.commit_${name}`);
+      const groupId = uniqueName('test.group');
+      const committed = async () =>
+        (await service.committedOffsets(groupId, commitTopic)).get(0) ?? 'none';
+      const eventually = async (what: string, offset: string) => {
+        const deadline = Date.now() + 10_000;
+        while ((await committed()) !== offset) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await sleep(100);
+        }
+      };
+      await service.ensureTopics([{ topic: commitTopic, partitions: 1 }]);
+      let handled = 0;
+      const consumer = service.createBatchConsumer({
+        groupId,
+        topics: [commitTopic],
+        handler: (batch) => {
+          handled += batch.records.length;
+          return Promise.resolve();
+        },
+      });
+      try {
+        await consumer.start();
+        // The first batch is committed at once; the next one within the interval waits.
+        await service.send(commitTopic, [{ key: 'k', value: 'first' }]);
+        await eventually('the first commit', '1');
+        await service.send(commitTopic, [{ key: 'k', value: 'second' }]);
+        await until('the second record', () => handled >= 2);
+        await sleep(300);
+        expect(await committed()).toBe('1');
+        if (name === 'timer') {
+          // No batch follows: the timer commits it, an interval after the last commit.
+          await eventually('the timed commit', '2');
+        } else {
+          await sleep(1_000);
+          expect(await committed()).toBe('1');
+        }
+        // Stopping commits what is handled.
+        await consumer.stop();
+        expect(await committed()).toBe('2');
+      } finally {
+        await consumer.stop();
+        await service.deleteTopics([commitTopic]);
+        await service.close();
+      }
+    }
+  }, 90_000);
+
   it('reports itself up in a health check', async () => {
     await expect(kafka.checkHealth()).resolves.toMatchObject({ name: 'kafka', status: 'up' });
   });
