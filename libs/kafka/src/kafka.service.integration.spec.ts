@@ -17,6 +17,8 @@ describe(KafkaService.name, () => {
   const topic = uniqueName('test.roundtrip');
   let kafka: KafkaService;
   const consumers: BatchConsumer[] = [];
+  /** Topics of single tests, deleted in afterAll so a failing test leaves none behind. */
+  const ownTopics: string[] = [];
 
   beforeAll(async () => {
     kafka = await new KafkaService(config.kafka).connect();
@@ -25,7 +27,7 @@ describe(KafkaService.name, () => {
 
   afterAll(async () => {
     await Promise.all(consumers.map((c) => c.stop()));
-    await kafka.deleteTopics([topic]);
+    await kafka.deleteTopics([topic, ...ownTopics]);
     await kafka.close();
   });
 
@@ -80,6 +82,7 @@ describe(KafkaService.name, () => {
   it('commits nothing for a batch whose handler fails, so it is delivered again', async () => {
     const groupId = uniqueName('test.group');
     const failTopic = uniqueName('test.redelivery');
+    ownTopics.push(failTopic);
     await kafka.ensureTopics([{ topic: failTopic, partitions: 1 }]);
     await kafka.send(failTopic, [
       { key: 'k', value: 'v1' },
@@ -103,12 +106,12 @@ describe(KafkaService.name, () => {
     await consumer.stop();
     expect(delivered).toEqual(['v1', 'v2']);
     expect(await kafka.committedOffsets(groupId, failTopic)).toEqual(new Map([[0, '2']]));
-    await kafka.deleteTopics([failTopic]);
   });
 
   it('lets the batch in flight finish and commit when stopped mid-batch', async () => {
     const groupId = uniqueName('test.group');
     const drainTopic = uniqueName('test.drain');
+    ownTopics.push(drainTopic);
     await kafka.ensureTopics([{ topic: drainTopic, partitions: 1 }]);
     await kafka.send(drainTopic, [
       { key: 'k', value: 'a' },
@@ -131,7 +134,6 @@ describe(KafkaService.name, () => {
     await consumer.stop();
     expect(finished).toBe(true);
     expect(await kafka.committedOffsets(groupId, drainTopic)).toEqual(new Map([[0, '3']]));
-    await kafka.deleteTopics([drainTopic]);
   });
 
   it('commits handled batches together: after the interval when no batch follows, and on stop', async () => {
