@@ -455,34 +455,34 @@ class KafkaJsBatchConsumer implements BatchConsumer {
     const wait = Math.max(0, this.lastCommitAt + this.commitIntervalMs - performance.now());
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      this.flush().catch((err: unknown) => {
-        this.logger.warn(
-          { err },
-          'committing handled batches failed; they will be delivered again',
-        );
-      });
+      void this.flush();
     }, wait);
     this.flushTimer.unref();
   }
 
-  /** Outside a batch, while KafkaJS runs (it ignores commits once stopping). */
-  private flush(): Promise<void> {
-    return this.commitPending(({ topics }) =>
-      this.consumer.commitOffsets(
-        topics.flatMap(({ topic, partitions }) =>
-          partitions.map(({ partition, offset }) => ({ topic, partition, offset })),
+  /**
+   * Outside a batch, while KafkaJS runs (it ignores commits once stopping). Never rejects: a
+   * failed commit is logged, and its batches are delivered again.
+   */
+  private async flush(): Promise<void> {
+    try {
+      await this.commitPending(({ topics }) =>
+        this.consumer.commitOffsets(
+          topics.flatMap(({ topic, partitions }) =>
+            partitions.map(({ partition, offset }) => ({ topic, partition, offset })),
+          ),
         ),
-      ),
-    );
+      );
+    } catch (err) {
+      this.logger.warn({ err }, 'committing handled batches failed; they will be delivered again');
+    }
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     // What is handled is committed before leaving; the batch in flight commits as it ends.
-    await this.flush().catch((err: unknown) => {
-      this.logger.warn({ err }, 'committing handled batches failed; they will be delivered again');
-    });
+    await this.flush();
     // KafkaJS waits for the batch in flight to finish (and commit) before it leaves the group.
     await this.consumer.disconnect();
     this.onStopped(this);
