@@ -17,7 +17,7 @@ export class ConsumerMetrics {
     const registers = [registry];
     this.records = new Counter({
       name: 'amato_consumer_records_total',
-      help: 'Records in batches handled successfully (committed), by consumer group and topic',
+      help: 'Records in batches handled successfully (then committed), by consumer group and topic',
       labelNames: ['group', 'topic'],
       registers,
     });
