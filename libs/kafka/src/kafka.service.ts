@@ -28,6 +28,7 @@ import type {
   OutgoingRecord,
   TopicSpec,
 } from './kafka.types';
+import { CommitPolicy } from './commit-policy';
 
 function kafkaJsLogger(logger: Logger) {
   return () =>
@@ -330,11 +331,16 @@ class KafkaJsBatchConsumer implements BatchConsumer {
   private readonly logger: Logger;
   private running = false;
   private readonly heartbeatIntervalMs: number;
-  private readonly commitIntervalMs: number;
-  /** The next offset of each partition whose batches are handled but not yet committed. */
-  private pending = new Map<string, Map<number, string>>();
-  private lastCommitAt = Number.NEGATIVE_INFINITY;
+  private readonly commits: CommitPolicy;
   private flushTimer: NodeJS.Timeout | undefined;
+  /**
+   * Commits explicit offsets straight to the group coordinator, in the generation current at
+   * the call and without KafkaJS's retrier: a commit retried after a rejoin would be sent in
+   * the new generation, for partitions that may belong to another member by then.
+   * consumer.commitOffsets() also skips the commit silently once stop() has begun, losing the
+   * commit of the batch being drained. Taken from the latest batch's payload.
+   */
+  private commitDirect?: (offsets: OffsetsByTopicPartition) => Promise<void>;
 
   constructor(
     kafka: Kafka,
@@ -344,7 +350,7 @@ class KafkaJsBatchConsumer implements BatchConsumer {
   ) {
     this.logger = createLogger('BatchConsumer', { groupId: options.groupId });
     this.heartbeatIntervalMs = config.consumer.heartbeatIntervalMs;
-    this.commitIntervalMs = config.consumer.commitIntervalMs;
+    this.commits = new CommitPolicy(config.consumer.commitIntervalMs);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: config.consumer.sessionTimeoutMs,
@@ -352,6 +358,16 @@ class KafkaJsBatchConsumer implements BatchConsumer {
       maxBytesPerPartition: config.consumer.maxBytesPerPartition,
       maxBytes: config.consumer.maxBytes,
       maxWaitTimeInMs: config.consumer.maxWaitTimeMs,
+    });
+    // KafkaJS emits these synchronously: REBALANCING before the member rejoins (the commit of
+    // what was handled is sent in the ending generation), GROUP_JOIN once it has its new
+    // assignment.
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.onRevoked();
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.commits.assigned();
+      this.logger.debug({ assignment: payload.memberAssignment }, 'partitions assigned');
     });
   }
 
@@ -375,6 +391,8 @@ class KafkaJsBatchConsumer implements BatchConsumer {
     const { batch } = payload;
     // A batch fetched before a rebalance or stop is left for its new owner: nothing is committed.
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const epoch = this.commits.epoch;
+    this.commitDirect = (offsets) => payload.commitOffsetsIfNecessary(offsets);
     const started = performance.now();
     // A slow batch (a busy store) must not cost the group membership: keep heartbeating while
     // the handler works. KafkaJS sends at most one heartbeat per heartbeatInterval; one refused
@@ -395,39 +413,18 @@ class KafkaJsBatchConsumer implements BatchConsumer {
     // resolveOffset moves this member's fetch position; the commit makes it durable for the group.
     payload.resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    this.pendingOf(batch.topic).set(batch.partition, next);
-    if (
-      !this.running ||
-      this.commitIntervalMs === 0 ||
-      performance.now() - this.lastCommitAt >= this.commitIntervalMs
-    ) {
-      // Explicit offsets go straight to the group coordinator. consumer.commitOffsets() would
-      // skip the commit silently once stop() has begun, losing the commit of the batch being
-      // drained.
-      await this.commitPending((offsets) => payload.commitOffsetsIfNecessary(offsets));
-    } else {
-      this.scheduleFlush();
+    const context = { topic: batch.topic, partition: batch.partition, handled: next };
+    if (!this.commits.handled(batch.topic, batch.partition, next, epoch)) {
+      this.logger.info(context, 'partition revoked while its batch was handled; not committing it');
+      return;
     }
+    if (!this.running || this.commits.due) await this.commitPending();
+    else this.scheduleFlush();
     await payload.heartbeat();
     this.logger.debug(
-      {
-        topic: batch.topic,
-        partition: batch.partition,
-        records: batch.messages.length,
-        handled: next,
-        ms: Math.round(performance.now() - started),
-      },
+      { ...context, records: batch.messages.length, ms: Math.round(performance.now() - started) },
       'batch processed',
     );
-  }
-
-  private pendingOf(topic: string): Map<number, string> {
-    let partitions = this.pending.get(topic);
-    if (!partitions) {
-      partitions = new Map();
-      this.pending.set(topic, partitions);
-    }
-    return partitions;
   }
 
   /**
@@ -436,46 +433,44 @@ class KafkaJsBatchConsumer implements BatchConsumer {
    * round trips a second saved. A commit that fails loses nothing: its batches are delivered
    * again, and the handlers are idempotent.
    */
-  private async commitPending(commit: (offsets: OffsetsByTopicPartition) => Promise<void>) {
+  private async commitPending(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    this.lastCommitAt = performance.now();
-    if (this.pending.size === 0) return;
-    const topics = [...this.pending].map(([topic, partitions]) => ({
-      topic,
-      partitions: [...partitions].map(([partition, offset]) => ({ partition, offset })),
-    }));
-    this.pending = new Map();
-    await commit({ topics });
+    const topics = this.commits.take();
+    if (topics && this.commitDirect) await this.commitDirect({ topics });
   }
 
   /** When no batch follows, the handled offsets are committed commitIntervalMs after the last commit. */
   private scheduleFlush(): void {
     if (this.flushTimer) return;
-    const wait = Math.max(0, this.lastCommitAt + this.commitIntervalMs - performance.now());
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       void this.flush();
-    }, wait);
+    }, this.commits.msUntilDue);
     this.flushTimer.unref();
   }
 
-  /**
-   * Outside a batch, while KafkaJS runs (it ignores commits once stopping). Never rejects: a
-   * failed commit is logged, and its batches are delivered again.
-   */
+  /** Outside a batch. Never rejects: a failed commit is logged, and its batches are delivered again. */
   private async flush(): Promise<void> {
     try {
-      await this.commitPending(({ topics }) =>
-        this.consumer.commitOffsets(
-          topics.flatMap(({ topic, partitions }) =>
-            partitions.map(({ partition, offset }) => ({ topic, partition, offset })),
-          ),
-        ),
-      );
+      await this.commitPending();
     } catch (err) {
       this.logger.warn({ err }, 'committing handled batches failed; they will be delivered again');
     }
+  }
+
+  /** Every partition is being revoked: commit what was handled, in the generation now ending. */
+  private onRevoked(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const topics = this.commits.revoke();
+    if (!topics || !this.commitDirect) return;
+    this.commitDirect({ topics }).catch((err: unknown) => {
+      this.logger.warn(
+        { err },
+        'committing before a rebalance failed; the new owners read those batches again',
+      );
+    });
   }
 
   async stop(): Promise<void> {
