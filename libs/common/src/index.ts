@@ -5,3 +5,4 @@ export * from './nest-logger';
 export * from './ports';
 export * from './schema-errors';
 export * from './shutdown';
+export * from './transient-errors';
