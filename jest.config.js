@@ -49,13 +49,13 @@ const config = {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,stack}/**/*.integration.spec.ts'],
-      globalSetup: '<rootDir>/test/support/require-stack.ts',
+      globalSetup: '<rootDir>/libs/testing/src/require-stack.ts',
     },
     {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'],
-      globalSetup: '<rootDir>/test/support/require-stack.ts',
+      globalSetup: '<rootDir>/libs/testing/src/require-stack.ts',
     },
   ],
 };

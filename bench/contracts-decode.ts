@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { decodeEvent, encodeEvent, EVENT_TYPES } from '@amato/contracts';
-import { anyValidEvent, validEvent } from '../libs/contracts/src/testing/event-factories';
+import { anyValidEvent, validEvent } from '@amato/testing';
 
 const { values } = parseArgs({
   options: { events: { type: 'string', default: '300000' }, help: { type: 'boolean', short: 'h' } },

@@ -23,11 +23,12 @@ import { setLogLevel } from '@amato/common';
 import type { AmatoEvent } from '@amato/contracts';
 import { loadConfig } from '@amato/config';
 import { Dataset, publish } from '@amato/generator';
-import type { RecordBatch } from '@amato/kafka';
-import { FEATURE_STREAMS, FeatureProcessor } from '../apps/processor/src/feature-processor';
-import { ownStream, waitUntilCaughtUp } from '../test/support/own-stream';
-import { closedPort } from '../test/support/resources';
-import { startService } from '../test/support/service-process';
+import { FEATURE_STREAMS } from '@amato/features';
+import { createStreamService, type StreamBatch } from '@amato/stream';
+import { closedPort, ownStream, startService, testConfig, waitUntilCaughtUp } from '@amato/testing';
+import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import { type Observable, tap } from 'rxjs';
+import { processorService } from '../apps/processor/src/processor.service';
 import { openLoopGets } from './support/open-loop';
 import { count, cpuCheckMs, percentile, printTable } from './support/report';
 
@@ -73,11 +74,19 @@ async function main(): Promise<void> {
   const cpuBefore = cpuCheckMs();
   const config = loadConfig({ configDir: resolve(__dirname, '../config') });
   const world = ownStream('bench_proc');
-  const { name, topics, kafka, store } = world;
+  const { name, topics, kafka } = world;
   await world.setUp();
   const groupId = `${name}.processor`;
   const feature = FEATURE_STREAMS.map((s) => topics[s]);
-  const processor = new FeatureProcessor(kafka, store, { topics });
+  // The processor service as it runs (transport, runner, handler, interceptors), in this process.
+  const processor = await createStreamService(
+    processorService,
+    testConfig({
+      AMATO_KAFKA__TOPIC_PREFIX: name,
+      AMATO_FEATURES__KEY_PREFIX: name,
+      AMATO_PROCESSOR__GROUP_ID: groupId,
+    }),
+  );
 
   // 1. Sustained: a backlog worked off from the start.
   const backlog = new Dataset({ seed: 42, scale, end: END });
@@ -97,21 +106,23 @@ async function main(): Promise<void> {
   // Recorded during the latency run only.
   const latency = { on: false, ms: [] as number[] };
   let firstBatchAt: number | undefined;
-  const handler = async (batch: RecordBatch) => {
-    firstBatchAt ??= performance.now();
-    await processor.handleBatch(batch);
-    if (!latency.on) return;
-    const now = Date.now();
-    for (const r of batch.records) latency.ms.push(now - Number(r.timestamp));
-  };
-  const consumer = kafka.createBatchConsumer({
-    groupId,
-    topics: feature,
-    handler,
-    partitionsConsumedConcurrently: config.processor.partitionsConcurrently,
-  });
+  /** Notes when handling began and, during the latency run, each record's send → Redis time. */
+  class Probe implements NestInterceptor {
+    intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+      firstBatchAt ??= performance.now();
+      const batch = context.switchToRpc().getData<StreamBatch>();
+      return next.handle().pipe(
+        tap(() => {
+          if (!latency.on) return;
+          const now = Date.now();
+          for (const r of batch.records) latency.ms.push(now - Number(r.record.timestamp));
+        }),
+      );
+    }
+  }
+  processor.useGlobalInterceptors(new Probe());
   const started = performance.now();
-  await consumer.start();
+  await processor.listen();
   await waitUntilCaughtUp(kafka, groupId, feature, 1_800_000);
   // From the first batch on: joining the group (a few seconds) is not processing.
   const sustainedSeconds = (performance.now() - (firstBatchAt ?? started)) / 1000;
@@ -140,7 +151,7 @@ async function main(): Promise<void> {
   if (exitCode !== 0) throw new Error(`the generator exited with ${String(exitCode)}`);
   await waitUntilCaughtUp(kafka, groupId, feature, 600_000);
   const sorted = latency.ms.sort((a, b) => a - b);
-  await consumer.stop();
+  await processor.close();
 
   // 3. Feature reads through the real API, in a process of its own (as it runs in production),
   // then through a bare Fastify server doing only the HGETALL (the floor: what any HTTP read

@@ -13,8 +13,16 @@ import { parseArgs } from 'node:util';
 import { setLogLevel } from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { Dataset, publish } from '@amato/generator';
-import { MONGO_COLLECTIONS, MYSQL_TABLES, POSTGRES_TABLES, Sink, storeCounts } from '@amato/sink';
-import { ownWorld } from '../test/support/own-world';
+import {
+  MONGO_COLLECTIONS,
+  MYSQL_TABLES,
+  POSTGRES_TABLES,
+  Sink,
+  sinkGroups,
+  storeCounts,
+} from '@amato/sink';
+import { StreamRunner } from '@amato/stream';
+import { ownWorld } from '@amato/testing';
 import { printTable } from './support/report';
 
 const { values } = parseArgs({
@@ -40,13 +48,21 @@ async function main(): Promise<void> {
 
   const dataset = new Dataset({ seed: 42, scale, end: new Date('2026-01-01T00:00:00Z') });
   const expected = dataset.expected as unknown as Record<string, number>;
-  const sink = new Sink(kafka, mysql, postgres, mongo, {
-    topics,
+  const sink = new Sink(mysql, postgres, mongo, {
     targets,
     parentWaitMs: config.sink.parentWaitMs,
   });
-  const consumers = sink.createConsumers(`${name}.sink`, config.sink.partitionsConcurrently);
-  await Promise.all(consumers.map((c) => c.start()));
+  const runner = new StreamRunner(
+    kafka,
+    {
+      service: 'sink',
+      topics,
+      groups: sinkGroups(`${name}.sink`),
+      partitionsConcurrently: config.sink.partitionsConcurrently,
+    },
+    () => sink.handle,
+  );
+  await runner.start();
 
   const started = performance.now();
   const landedAt: Record<string, number> = {};
@@ -76,7 +92,7 @@ async function main(): Promise<void> {
   await publishing;
   const total = (performance.now() - started) / 1000;
   if (process.stderr.isTTY) process.stderr.write('\n');
-  await Promise.all(consumers.map((c) => c.stop()));
+  await runner.stop();
 
   const rowsOf = (tables: readonly string[]) => tables.reduce((n, t) => n + (expected[t] ?? 0), 0);
   const doneOf = (tables: readonly string[]) => Math.max(...tables.map((t) => landedAt[t] ?? 0));

@@ -11,8 +11,7 @@ import {
 import { Dataset } from '@amato/generator';
 import { RedisService } from '@amato/redis';
 import { createApi } from '../apps/api/src/main';
-import { oracleAggregates } from './support/feature-oracle';
-import { testConfig, uniqueName } from './support/resources';
+import { oracleAggregates, testConfig, uniqueName } from '@amato/testing';
 
 const root = resolve(__dirname, '..');
 

@@ -1,10 +1,16 @@
-import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Dataset, publish } from '@amato/generator';
-import { comparableAggregates, oracleAggregates } from './support/feature-oracle';
-import { ownStream, waitUntilCaughtUp } from './support/own-stream';
-import { closedPort } from './support/resources';
-import { metricValues, startService } from './support/service-process';
+import {
+  closedPort,
+  comparableAggregates,
+  expectCaughtUpMetrics,
+  oracleAggregates,
+  ownStream,
+  ServiceProcesses,
+  stopWith,
+  waitUntilCaughtUp,
+} from '@amato/testing';
+
 const END = new Date('2026-01-01T00:00:00Z');
 
 /**
@@ -16,10 +22,9 @@ describe('the processor process, killed and restarted', () => {
   const world = ownStream('pcrash');
   const { name, topics, kafka, redis, store } = world;
   const groupId = `${name}.processor`;
-  const children: ChildProcess[] = [];
-
-  function startProcessor(metricsPort = 0): ChildProcess {
-    const child = startService('apps/processor/src/main.ts', {
+  const processes = new ServiceProcesses();
+  const startProcessor = (metricsPort = 0) =>
+    processes.start('apps/processor/src/main.ts', {
       AMATO_KAFKA__TOPIC_PREFIX: name,
       AMATO_FEATURES__KEY_PREFIX: name,
       AMATO_PROCESSOR__GROUP_ID: groupId,
@@ -27,14 +32,11 @@ describe('the processor process, killed and restarted', () => {
       // Small fetches, so the kill lands between batches of one partition's records.
       AMATO_KAFKA__CONSUMER__MAX_BYTES_PER_PARTITION: '65536',
     });
-    children.push(child);
-    return child;
-  }
 
   beforeAll(() => world.setUp(), 60_000);
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    processes.killAll();
     await world.tearDown();
   });
 
@@ -50,8 +52,7 @@ describe('the processor process, killed and restarted', () => {
       if (Date.now() > deadline) throw new Error('the processor wrote nothing within 60 s');
       await sleep(50);
     }
-    first.kill('SIGKILL');
-    await new Promise((done) => first.once('exit', done));
+    await stopWith(first, 'SIGKILL');
     const feature = [topics.customers, topics.transactions, topics.clickstream];
     expect(await kafka.groupLag(groupId, feature)).toBeGreaterThan(0);
 
@@ -64,15 +65,9 @@ describe('the processor process, killed and restarted', () => {
       );
     }
 
-    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const metrics = await expectCaughtUpMetrics(metricsPort);
     expect(metrics).toMatch(/amato_processor_ops_total\{result="applied"\} [1-9]/);
-    const lags = metricValues(metrics, 'amato_consumer_lag_records');
-    expect(lags.length).toBeGreaterThan(0);
-    expect(lags.filter((l) => l.value !== 0)).toEqual([]);
-
     // A graceful stop drains and exits cleanly.
-    second.kill('SIGTERM');
-    const code = await new Promise((done) => second.once('exit', done));
-    expect(code).toBe(0);
+    expect(await stopWith(second, 'SIGTERM')).toBe(0);
   }, 240_000);
 });

@@ -1,11 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Registry } from 'prom-client';
+import type { INestMicroservice } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { FEATURE_STREAMS } from '@amato/features';
 import { Dataset, publish } from '@amato/generator';
-import type { BatchConsumer } from '@amato/kafka';
-import { FEATURE_STREAMS, FeatureProcessor } from '../apps/processor/src/feature-processor';
-import { comparableAggregates, oracleAggregates } from './support/feature-oracle';
-import { ownStream, waitUntilCaughtUp } from './support/own-stream';
-import { metricValues } from './support/service-process';
+import { MetricsService } from '@amato/metrics';
+import { createStreamService } from '@amato/stream';
+import {
+  comparableAggregates,
+  metricValues,
+  oracleAggregates,
+  ownStream,
+  waitUntilCaughtUp,
+  testConfig,
+} from '@amato/testing';
+import { processorService } from '../apps/processor/src/processor.service';
 
 /**
  * Two processor instances in one consumer group split the partitions between them, and the
@@ -16,13 +24,13 @@ describe('the feature processor, scaled out', () => {
   const world = ownStream('pscale');
   const { name, topics, kafka, store } = world;
   const groupId = `${name}.processor`;
-  const registries = [new Registry(), new Registry()];
-  const consumers: BatchConsumer[] = [];
+  const instances: INestMicroservice[] = [];
+  const registries: Registry[] = [];
 
   beforeAll(() => world.setUp(), 60_000);
 
   afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.stop()));
+    await Promise.all(instances.map((app) => app.close()));
     await world.tearDown();
   });
 
@@ -31,13 +39,17 @@ describe('the feature processor, scaled out', () => {
       ...new Dataset({ seed: 31, scale: 0.01, end: new Date('2026-01-01') }).events(),
     ];
     const oracle = oracleAggregates(events);
-    for (const registry of registries) {
-      const consumer = new FeatureProcessor(kafka, store, { topics, registry }).createConsumer(
-        groupId,
-        2,
-      );
-      consumers.push(consumer);
-      await consumer.start();
+    const config = testConfig({
+      AMATO_KAFKA__TOPIC_PREFIX: name,
+      AMATO_FEATURES__KEY_PREFIX: name,
+      AMATO_PROCESSOR__GROUP_ID: groupId,
+      AMATO_PROCESSOR__PARTITIONS_CONCURRENTLY: '2',
+    });
+    for (let i = 0; i < 2; i++) {
+      const app = await createStreamService(processorService, config);
+      instances.push(app);
+      registries.push(app.get(MetricsService).registry);
+      await app.listen();
     }
     // Both members in the group, and the partitions assigned, before any record arrives.
     const deadline = Date.now() + 60_000;

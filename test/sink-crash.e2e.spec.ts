@@ -1,10 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Dataset, publish } from '@amato/generator';
 import { storeCounts } from '@amato/sink';
-import { ownWorld } from './support/own-world';
-import { closedPort } from './support/resources';
-import { metricValues, startService } from './support/service-process';
+import {
+  closedPort,
+  expectCaughtUpMetrics,
+  ownWorld,
+  ServiceProcesses,
+  sinkEnv,
+  stopWith,
+} from '@amato/testing';
 
 /**
  * The sink as a real process on this test's own topics, databases and consumer groups: killed
@@ -13,25 +17,14 @@ import { metricValues, startService } from './support/service-process';
 describe('the sink process, killed and restarted', () => {
   const world = ownWorld('crash');
   const { name, topics, targets, kafka, stores } = world;
-  const children: ChildProcess[] = [];
-
-  function startSink(metricsPort = 0): ChildProcess {
-    const child = startService('apps/sink/src/main.ts', {
-      AMATO_KAFKA__TOPIC_PREFIX: name,
-      AMATO_MYSQL__DATABASE: name,
-      AMATO_POSTGRES__SCHEMA: name,
-      AMATO_MONGO__DATABASE: name,
-      AMATO_SINK__GROUP_ID: `${name}.sink`,
-      AMATO_SINK__METRICS_PORT: String(metricsPort),
-    });
-    children.push(child);
-    return child;
-  }
+  const processes = new ServiceProcesses();
+  const startSink = (metricsPort = 0) =>
+    processes.start('apps/sink/src/main.ts', sinkEnv(name, metricsPort));
 
   beforeAll(() => world.setUp(), 60_000);
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    processes.killAll();
     await world.tearDown();
   });
 
@@ -45,8 +38,7 @@ describe('the sink process, killed and restarted', () => {
       if (Date.now() > deadline) throw new Error('the sink wrote nothing within 60 s');
       await sleep(100);
     }
-    first.kill('SIGKILL');
-    await new Promise((done) => first.once('exit', done));
+    await stopWith(first, 'SIGKILL');
     const atKill = await storeCounts(stores, targets);
     expect(atKill.page_views ?? 0).toBeLessThan(dataset.expected.page_views);
 
@@ -63,17 +55,11 @@ describe('the sink process, killed and restarted', () => {
     expect(counts).toEqual(expected);
 
     // Its metrics show what it consumed and that nothing is left behind.
-    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const metrics = await expectCaughtUpMetrics(metricsPort);
     expect(metrics).toMatch(
       /amato_consumer_batch_duration_seconds_count\{group="[^"]+\.clickstream"/,
     );
-    const lags = metricValues(metrics, 'amato_consumer_lag_records');
-    expect(lags.length).toBeGreaterThan(0);
-    expect(lags.filter((l) => l.value !== 0)).toEqual([]);
-
     // A graceful stop drains and exits cleanly.
-    second.kill('SIGTERM');
-    const code = await new Promise((done) => second.once('exit', done));
-    expect(code).toBe(0);
+    expect(await stopWith(second, 'SIGTERM')).toBe(0);
   }, 240_000);
 });

@@ -2,7 +2,7 @@ import { MongoService } from '@amato/mongo';
 import { MysqlService } from '@amato/mysql';
 import { PostgresService } from '@amato/postgres';
 import { TrinoService } from '@amato/trino';
-import { testConfig, uniqueName } from './support/resources';
+import { testConfig, uniqueName } from '@amato/testing';
 
 /**
  * The batch layer's premise: one Trino query reads the three stores at once. Customers in MySQL,

@@ -1,17 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { HealthIndicator } from '@amato/common';
-import { type AppConfig, ConfigModule } from '@amato/config';
-import { APP_GUARD } from '@nestjs/core';
+import { type AppConfig, ConfigModule, ConfigService } from '@amato/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { FeaturesModule } from '@amato/features';
 import { HEALTH_INDICATORS, HealthService } from '@amato/health';
-import { KafkaModule, KafkaService } from '@amato/kafka';
+import { KafkaService } from '@amato/kafka';
 import { MetricsService } from '@amato/metrics';
 import { MongoModule, MongoService } from '@amato/mongo';
 import { MysqlModule, MysqlService } from '@amato/mysql';
 import { PostgresModule, PostgresService } from '@amato/postgres';
-import { RedisModule, RedisService } from '@amato/redis';
+import { RedisService } from '@amato/redis';
 import { TrinoModule, TrinoService } from '@amato/trino';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { FeaturesController } from './features/features.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
@@ -26,7 +27,11 @@ const DEPENDENCIES = [
   TrinoService,
 ];
 
-/** The HTTP facade. Its dependencies connect at boot; /health reports them afterwards. */
+/**
+ * The HTTP facade. None of its dependencies is connected at boot: the API starts, and serves
+ * what does not need a store that is down, whichever it is; /health reports each one, and a
+ * feature read while Redis is down answers 503 naming it.
+ */
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -34,17 +39,23 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        KafkaModule,
-        RedisModule,
-        MysqlModule,
-        PostgresModule,
-        MongoModule,
-        TrinoModule,
-        FeaturesModule,
+        FeaturesModule.lazy(),
+        MysqlModule.lazy(),
+        PostgresModule.lazy(),
+        MongoModule.lazy(),
+        TrinoModule.lazy(),
       ],
       controllers: [RootController, HealthController, MetricsController, FeaturesController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        // KafkaModule connects at boot; the API only reports Kafka, whose client connects on
+        // its first health check and again after a failed one.
+        {
+          provide: KafkaService,
+          useFactory: (c: ConfigService) => new KafkaService(c.kafka),
+          inject: [ConfigService],
+        },
         MetricsService,
         HealthService,
         {

@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
-  AmatoError,
   createLogger,
+  exitOnFailure,
   NestPinoLogger,
   portOwnerHint,
   PortTakenError,
@@ -80,14 +80,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    // Errors a user can act on are printed plainly; anything else with its stack.
-    if (err instanceof AmatoError) {
-      logger.fatal({ code: err.code }, err.message);
-      console.error(`amato api: ${err.message}`);
-      process.exit(err.code === 'CONFIG_INVALID' ? 2 : 1);
-    }
-    logger.fatal({ err }, 'AMATO API failed to start');
-    process.exit(1);
-  });
+  main().catch(exitOnFailure('api', logger));
 }

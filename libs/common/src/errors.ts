@@ -1,9 +1,17 @@
 /**
+ * Every code an AmatoError can carry. A closed union, so the handlers that map codes to an
+ * outcome (HTTP status, exit code) switch over it exhaustively: a new code does not compile
+ * until each of them has decided what it means.
+ */
+export type AmatoErrorCode =
+  'CONFIG_INVALID' | 'DEPENDENCY_UNAVAILABLE' | 'PORT_TAKEN' | 'TRINO_QUERY_FAILED' | 'USAGE';
+
+/**
  * Domain errors carry a stable code and say whether retrying can help, so callers (HTTP filters,
  * the Kafka pipeline, the stack CLI) can map them to an outcome without parsing messages.
  */
 export abstract class AmatoError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: AmatoErrorCode;
   abstract readonly retriable: boolean;
 
   protected constructor(message: string, options?: { cause?: unknown }) {

@@ -1,3 +1,4 @@
+export * from './assert-unreachable';
 export * from './errors';
 export * from './health';
 export * from './logger';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { AmatoError, ConfigError } from './errors';
+import { assertUnreachable } from './assert-unreachable';
+import { AmatoError } from './errors';
 
 /**
  * Stops a service once on SIGTERM or SIGINT: runs `stop` (which drains the work in flight)
@@ -24,9 +25,28 @@ export function exitOnSignals(logger: Logger, stop: () => Promise<unknown>): voi
 }
 
 /**
- * Ends a command that failed: an AmatoError (a problem the user can act on) is printed as one
- * line, `amato <name>: <message>`, with exit code 2 for configuration and usage errors and 1
- * otherwise; anything else is logged in full as fatal, exit code 1.
+ * The exit code of a command that failed with an AmatoError: 2 for what the user must correct
+ * in how the command is run (configuration, arguments), 1 for the rest.
+ */
+export function exitCodeOf(err: AmatoError): 1 | 2 {
+  switch (err.code) {
+    case 'CONFIG_INVALID':
+    case 'USAGE':
+      return 2;
+    case 'DEPENDENCY_UNAVAILABLE':
+    case 'PORT_TAKEN':
+    case 'TRINO_QUERY_FAILED':
+      return 1;
+    default:
+      return assertUnreachable(err.code, 'error code');
+  }
+}
+
+/**
+ * Ends a command that failed: an AmatoError (a problem the user can act on) is logged with its
+ * code and printed as one line, `amato <name>: <message>`, with the exit code of exitCodeOf
+ * (2 also for what `isUsageError` says is a usage error); anything else is logged in full as
+ * fatal, exit code 1.
  */
 export function exitOnFailure(
   name: string,
@@ -35,8 +55,9 @@ export function exitOnFailure(
 ): (err: unknown) => never {
   return (err: unknown) => {
     if (err instanceof AmatoError) {
+      logger.fatal({ code: err.code }, err.message);
       console.error(`amato ${name}: ${err.message}`);
-      process.exit(err instanceof ConfigError || isUsageError(err) ? 2 : 1);
+      process.exit(isUsageError(err) ? 2 : exitCodeOf(err));
     }
     logger.fatal({ err }, `${name} failed`);
     process.exit(1);

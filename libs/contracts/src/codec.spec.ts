@@ -1,6 +1,6 @@
 import { decodeEvent, encodeEvent, partitionKey, validateEvent } from './codec';
 import { EVENT_TYPES } from './registry';
-import { anyValidEvent, validEvent } from './testing/event-factories';
+import { anyValidEvent, validEvent } from '@amato/testing';
 import { PARTITIONS, STREAMS, topicsFor, topicSpecs } from './topics';
 
 const NOW = Date.parse('2024-06-01T00:00:00Z');

@@ -8,9 +8,10 @@ export const DateTime = T.String({
 });
 export const DateOnly = T.String({ format: 'date', expected: 'a date YYYY-MM-DD' });
 export const Uuid = T.String({ format: 'uuid', expected: 'a UUID' });
+/** A customer id, in events and in the API's paths alike. */
 export const CustomerId = T.String({
   pattern: '^CUST_[0-9]{6,}$',
-  expected: 'a customer id CUST_000001',
+  expected: 'a customer id like CUST_000001',
 });
 export const TransactionId = T.String({
   pattern: '^TXN_[0-9]{8,}$',
@@ -28,9 +29,10 @@ export const TestId = T.String({
   pattern: '^TEST_[0-9]{4,}$',
   expected: 'an A/B test id TEST_0001',
 });
+/** A session id, in events and in the API's paths alike. */
 export const SessionId = T.String({
   pattern: '^SESS_[0-9A-Za-z]{8,}$',
-  expected: 'a session id SESS_...',
+  expected: 'a session id like SESS_0000abcd',
 });
 export const Money = T.Number({
   minimum: 0,

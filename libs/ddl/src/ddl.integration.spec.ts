@@ -1,10 +1,10 @@
 import { MongoService } from '@amato/mongo';
 import { MysqlService } from '@amato/mysql';
 import { PostgresService } from '@amato/postgres';
-import { testConfig, uniqueName } from '../../../test/support/resources';
+import { testConfig, uniqueName } from '@amato/testing';
 import { applyMongoSchema, applyMysqlSchema, applyPostgresSchema } from './ddl';
 
-/** The seed's tables and their field counts: the reference the schemas must match. */
+/** AMATO's tables and their field counts, as the platform's reference defines them. */
 const MYSQL_FIELDS = {
   customers: 16,
   customer_demographics: 8,

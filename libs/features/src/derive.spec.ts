@@ -25,7 +25,7 @@ function customer(overrides: Partial<CustomerAggregates> = {}): CustomerAggregat
   return { ...emptyAggregates('CUST_000001'), ...overrides };
 }
 
-/** The seed's example customer: 8 orders for 2,500.00, 45 sessions, 180 page views, … */
+/** The reference example customer: 8 orders for 2,500.00, 45 sessions, 180 page views, … */
 function seedExample(): CustomerAggregates {
   return customer({
     registeredMs: daysAgo(600),
@@ -135,7 +135,7 @@ describe('windowFeatures', () => {
 });
 
 describe('deriveFeatures', () => {
-  it("reproduces the seed example's ratios", () => {
+  it('reproduces the reference example ratios', () => {
     const { features: f, avg_order_value } = deriveFeatures(seedExample(), AS_OF);
     expect(f).toMatchObject({
       recency_days: 15,
@@ -196,7 +196,7 @@ describe('deriveFeatures', () => {
     });
   });
 
-  it('names all 36 fields of the seed segmentation request', () => {
+  it('names all 36 fields of the segmentation request', () => {
     expect(Object.keys(deriveFeatures(seedExample(), AS_OF).features)).toHaveLength(36);
   });
 

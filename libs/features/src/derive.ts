@@ -1,4 +1,5 @@
 import type { CustomerAggregates } from './aggregates';
+import type { CustomerFeatures, SegmentationFeatures, WindowFeatures } from './features.schema';
 import {
   CHURN_HORIZON_DAYS,
   CLV_HORIZON_MONTHS,
@@ -10,67 +11,7 @@ import {
   MONETARY_CUTOFFS,
   RECENCY_CUTOFFS_DAYS,
   WINDOW_DAYS,
-  type WindowDays,
 } from './spec';
-
-/** The segmentation feature vector of the seed's request, in its order and with its names. */
-export interface SegmentationFeatures {
-  recency_days: number;
-  frequency: number;
-  monetary_value: number;
-  recency_score: number;
-  frequency_score: number;
-  monetary_score: number;
-  rfm_score: number;
-  customer_lifetime_value: number;
-  total_sessions: number;
-  avg_session_duration: number;
-  total_page_views: number;
-  conversion_events: number;
-  add_to_cart_events: number;
-  search_queries: number;
-  product_interactions: number;
-  unique_products_viewed: number;
-  avg_engagement_score: number;
-  cart_abandonment_rate: number;
-  bounce_rate: number;
-  return_visitor_rate: number;
-  purchase_velocity: number;
-  engagement_score_normalized: number;
-  session_intensity: number;
-  conversion_efficiency: number;
-  search_intensity: number;
-  product_exploration: number;
-  cart_behavior: number;
-  rfm_composite: number;
-  value_engagement_ratio: number;
-  churn_risk: number;
-  upsell_potential: number;
-  lifetime_value_potential: number;
-  is_high_value: 0 | 1;
-  is_engaged: 0 | 1;
-  is_mobile_user: 0 | 1;
-  is_return_visitor: 0 | 1;
-}
-
-export type WindowFeatures = Record<
-  `${'orders' | 'revenue' | 'sessions' | 'page_views'}_${WindowDays}d`,
-  number
->;
-
-export interface CustomerFeatures {
-  customer_id: string;
-  /** The moment the features describe; recency and windows are relative to it. */
-  as_of: string;
-  /** Newest event time seen for the customer, and when the stream last changed its values. */
-  last_event_time: string | null;
-  updated_at: string | null;
-  features: SegmentationFeatures;
-  avg_order_value: number;
-  windows: WindowFeatures;
-  /** Share of sessions per device type. */
-  device_mix: { desktop: number; mobile: number; tablet: number };
-}
 
 /** Score 1–5 where higher values are better: the number of cut-offs reached, plus one. */
 export function ascendingScore(value: number, cutoffs: readonly number[]): number {

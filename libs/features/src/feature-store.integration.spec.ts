@@ -1,8 +1,7 @@
 import { createEvent, type AmatoEvent } from '@amato/contracts';
 import { Dataset, Random } from '@amato/generator';
 import { RedisService } from '@amato/redis';
-import { comparableAggregates, oracleAggregates } from '../../../test/support/feature-oracle';
-import { testConfig, uniqueName } from '../../../test/support/resources';
+import { comparableAggregates, oracleAggregates, testConfig, uniqueName } from '@amato/testing';
 import { FeatureStore } from './feature-store';
 import { contributionOf } from './ops';
 import { BUCKET_RETENTION_DAYS, DAY_MS, dayOf } from './spec';

@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DEVICE_TYPES } from '@amato/contracts';
+import { redisCommandError } from '@amato/redis';
 import { type CustomerAggregates, type DayBucket, emptyAggregates } from './aggregates';
+import type { JourneyState } from './features.schema';
 import type { Contribution, CustomerOp, SessionOp } from './ops';
+import {
+  CUSTOMER_FIELDS,
+  DAY_BUCKET_KIND_LETTERS,
+  DAY_BUCKET_KINDS,
+  DAY_BUCKET_SEPARATOR,
+  DEVICE_FIELD_PREFIX,
+  SESSION_FIELDS,
+} from './redis-layout';
 import { CUSTOMER_SCRIPT, SESSION_SCRIPT } from './redis-scripts';
 import { BUCKET_PRUNE_EVERY_DAYS, BUCKET_RETENTION_DAYS } from './spec';
 
@@ -13,24 +23,6 @@ export interface FeatureStoreOptions {
   readonly dedupeHorizonMs: number;
   /** A live session's journey expires this long after its last event was applied. */
   readonly sessionTtlSeconds: number;
-}
-
-/** A live session's journey so far: what a conversion model reads. */
-export interface JourneyState {
-  session_id: string;
-  customer_id: string | null;
-  pages: number;
-  /** Highest page sequence number seen. */
-  depth: number;
-  time_on_site_seconds: number;
-  cart_adds: number;
-  purchases: number;
-  searches: number;
-  last_page_type: string | null;
-  ended: boolean;
-  first_event_time: string;
-  last_event_time: string;
-  updated_at: string;
 }
 
 export interface ApplyResult {
@@ -45,6 +37,21 @@ const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const CUSTOMER_SHA = sha1(CUSTOMER_SCRIPT);
 const SESSION_SHA = sha1(SESSION_SCRIPT);
 
+// Plain objects for the reads below: an imported binding can compile to a getter (esbuild, as
+// tsx runs the services), paid on every one of the few dozen field reads per request.
+const C = CUSTOMER_FIELDS;
+const S = SESSION_FIELDS;
+const B = DAY_BUCKET_KINDS;
+const DEVICE_FIELDS = DEVICE_TYPES.map((device) => [device, DEVICE_FIELD_PREFIX + device] as const);
+
+const DAY_BUCKET_FIELD = new RegExp(
+  `^([${DAY_BUCKET_KIND_LETTERS}])${DAY_BUCKET_SEPARATOR}(-?\\d+)$`,
+);
+
+/** What a reader of features can do while Redis cannot answer. */
+const READ_HINT =
+  'features are read from it: retry in a few seconds; if it lasts, `npm run stack:status` shows whether it runs';
+
 function num(value: string | undefined): number {
   return value === undefined ? 0 : Number(value);
 }
@@ -56,7 +63,8 @@ function numOrNull(value: string | undefined): number | null {
 /**
  * Customer aggregates and session journeys in Redis. `apply` writes a batch of contributions
  * in one pipelined round trip (one script call per customer and per session); `read` and
- * `readJourney` read one key back.
+ * `readJourney` read one key back, and fail with a DependencyUnavailableError while Redis
+ * cannot answer.
  */
 export class FeatureStore {
   constructor(
@@ -168,32 +176,32 @@ export class FeatureStore {
   /** A customer's aggregates, or undefined if the stream has seen nothing of them. */
   async read(customerId: string): Promise<CustomerAggregates | undefined> {
     const [key] = this.customerKeys(customerId);
-    const h = await this.redis.hgetall(key ?? '');
+    const h = await this.readHash(key ?? '');
     if (Object.keys(h).length === 0) return undefined;
     const a = emptyAggregates(customerId);
-    a.registeredMs = numOrNull(h.reg);
-    a.orders = num(h.orders);
-    a.revenueCents = num(h.cents);
-    a.firstOrderMs = numOrNull(h.first_o);
-    a.lastOrderMs = numOrNull(h.last_o);
-    a.sessions = num(h.sessions);
-    a.sessionSeconds = num(h.sess_s);
-    a.bounces = num(h.bounces);
-    a.engagementHundredths = num(h.eng);
-    for (const device of DEVICE_TYPES) a.devices[device] = num(h[`dev:${device}`]);
-    a.pageViews = num(h.pv);
-    a.addToCarts = num(h.atc);
-    a.purchases = num(h.purch);
-    a.searches = num(h.searches);
-    a.productInteractions = num(h.pint);
-    a.uniqueProducts = num(h.uprod);
-    a.cartSessions = num(h.cart_s);
-    a.cartSessionsConverted = num(h.cart_conv);
-    a.lastEventMs = numOrNull(h.last_ev);
-    a.updatedMs = numOrNull(h.upd);
-    const oldest = num(h.day_max) - BUCKET_RETENTION_DAYS;
+    a.registeredMs = numOrNull(h[C.registeredMs]);
+    a.orders = num(h[C.orders]);
+    a.revenueCents = num(h[C.revenueCents]);
+    a.firstOrderMs = numOrNull(h[C.firstOrderMs]);
+    a.lastOrderMs = numOrNull(h[C.lastOrderMs]);
+    a.sessions = num(h[C.sessions]);
+    a.sessionSeconds = num(h[C.sessionSeconds]);
+    a.bounces = num(h[C.bounces]);
+    a.engagementHundredths = num(h[C.engagementHundredths]);
+    for (const [device, field] of DEVICE_FIELDS) a.devices[device] = num(h[field]);
+    a.pageViews = num(h[C.pageViews]);
+    a.addToCarts = num(h[C.addToCarts]);
+    a.purchases = num(h[C.purchases]);
+    a.searches = num(h[C.searches]);
+    a.productInteractions = num(h[C.productInteractions]);
+    a.uniqueProducts = num(h[C.uniqueProducts]);
+    a.cartSessions = num(h[C.cartSessions]);
+    a.cartSessionsConverted = num(h[C.cartSessionsConverted]);
+    a.lastEventMs = numOrNull(h[C.lastEventMs]);
+    a.updatedMs = numOrNull(h[C.updatedMs]);
+    const oldest = num(h[C.newestDay]) - BUCKET_RETENTION_DAYS;
     for (const [field, value] of Object.entries(h)) {
-      const match = /^([orsv]):(-?\d+)$/.exec(field);
+      const match = DAY_BUCKET_FIELD.exec(field);
       if (!match) continue;
       const day = Number(match[2]);
       // Past the retention, waiting for the next prune: not part of the features.
@@ -205,9 +213,10 @@ export class FeatureStore {
         pageViews: 0,
       };
       const n = Number(value);
-      if (match[1] === 'o') bucket.orders = n;
-      else if (match[1] === 'r') bucket.revenueCents = n;
-      else if (match[1] === 's') bucket.sessions = n;
+      const kind = match[1];
+      if (kind === B.orders) bucket.orders = n;
+      else if (kind === B.revenueCents) bucket.revenueCents = n;
+      else if (kind === B.sessions) bucket.sessions = n;
       else bucket.pageViews = n;
       a.days.set(day, bucket);
     }
@@ -216,24 +225,35 @@ export class FeatureStore {
 
   async readJourney(sessionId: string): Promise<JourneyState | undefined> {
     const [key] = this.sessionKeys(sessionId);
-    const h = await this.redis.hgetall(key ?? '');
-    if (h.first === undefined || h.last === undefined) return undefined;
-    const first = Number(h.first);
-    const last = Number(h.last);
+    const h = await this.readHash(key ?? '');
+    const firstMs = h[S.firstEventMs];
+    const lastMs = h[S.lastEventMs];
+    if (firstMs === undefined || lastMs === undefined) return undefined;
+    const first = Number(firstMs);
+    const last = Number(lastMs);
     return {
       session_id: sessionId,
-      customer_id: h.customer ?? null,
-      pages: num(h.pages),
-      depth: num(h.depth),
+      customer_id: h[S.customerId] ?? null,
+      pages: num(h[S.pages]),
+      depth: num(h[S.depth]),
       time_on_site_seconds: Math.round((last - first) / 1000),
-      cart_adds: num(h.cart_adds),
-      purchases: num(h.purchases),
-      searches: num(h.searches),
-      last_page_type: h.last_page ?? null,
-      ended: h.ended === '1',
+      cart_adds: num(h[S.cartAdds]),
+      purchases: num(h[S.purchases]),
+      searches: num(h[S.searches]),
+      last_page_type: h[S.lastPageType] ?? null,
+      ended: h[S.ended] === '1',
       first_event_time: new Date(first).toISOString(),
       last_event_time: new Date(last).toISOString(),
-      updated_at: new Date(num(h.upd)).toISOString(),
+      updated_at: new Date(num(h[S.updatedMs])).toISOString(),
     };
+  }
+
+  /** A hash, or the DependencyUnavailableError of a Redis that cannot answer now. */
+  private async readHash(key: string): Promise<Record<string, string>> {
+    try {
+      return await this.redis.hgetall(key);
+    } catch (err) {
+      throw redisCommandError(this.redis, err, READ_HINT);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { type TSchema, Type as T } from '@sinclair/typebox';
+import { type Static, type TNumber, type TUnsafe, Type as T } from '@sinclair/typebox';
 import {
   CHURN_HORIZON_DAYS,
   CLV_HORIZON_MONTHS,
@@ -9,6 +9,7 @@ import {
   MONETARY_CUTOFFS,
   RECENCY_CUTOFFS_DAYS,
   WINDOW_DAYS,
+  type WindowDays,
 } from './spec';
 
 /**
@@ -58,6 +59,25 @@ export const FEATURE_DOCS = {
   is_return_visitor: '1 with more than one session.',
 } as const;
 
+type FeatureName = keyof typeof FEATURE_DOCS;
+/** The 0/1 indicators of the vector. */
+type FlagName = Extract<FeatureName, `is_${string}`>;
+
+/** 0 or 1, typed so; in the schema an integer with bounds, which OpenAPI 3.0 can express. */
+const Flag = (description: string): TUnsafe<0 | 1> =>
+  T.Unsafe<0 | 1>(T.Integer({ minimum: 0, maximum: 1, description }));
+
+function featuresSchema() {
+  // Object.fromEntries forgets the keys; FEATURE_DOCS has them.
+  const properties = Object.fromEntries(
+    Object.entries(FEATURE_DOCS).map(([name, description]) => [
+      name,
+      name.startsWith('is_') ? Flag(description) : T.Number({ description }),
+    ]),
+  ) as { [K in FeatureName]: K extends FlagName ? TUnsafe<0 | 1> : TNumber };
+  return T.Object(properties, { description: 'The 36-field segmentation feature vector.' });
+}
+
 const windowDocs = {
   orders: 'Sales',
   revenue: 'Revenue of sales',
@@ -66,14 +86,17 @@ const windowDocs = {
 } as const;
 
 function windowsSchema() {
-  const properties: Record<string, TSchema> = {};
-  for (const n of WINDOW_DAYS) {
-    for (const [name, doc] of Object.entries(windowDocs)) {
-      properties[`${name}_${n}d`] = T.Number({
-        description: `${doc} in the ${n} days up to the as-of moment (event time, today included).`,
-      });
-    }
-  }
+  // Object.fromEntries forgets the keys; WINDOW_DAYS and windowDocs make them.
+  const properties = Object.fromEntries(
+    WINDOW_DAYS.flatMap((n) =>
+      Object.entries(windowDocs).map(([name, doc]) => [
+        `${name}_${n}d`,
+        T.Number({
+          description: `${doc} in the ${n} days up to the as-of moment (event time, today included).`,
+        }),
+      ]),
+    ),
+  ) as Record<`${keyof typeof windowDocs}_${WindowDays}d`, TNumber>;
   return T.Object(properties, {
     description: `Rolling windows over day buckets of event time. Exact for any as-of moment from ${LATENESS_DAYS} days before the customer's newest event on; an event more than ${Math.max(...WINDOW_DAYS) + LATENESS_DAYS} days older than the newest counts in lifetime totals only.`,
   });
@@ -91,12 +114,7 @@ export const CustomerFeaturesSchema = T.Object({
   }),
   last_event_time: nullableTime("Newest event time among the customer's events."),
   updated_at: nullableTime('When the stream last changed the values (processing time).'),
-  features: T.Object(
-    Object.fromEntries(
-      Object.entries(FEATURE_DOCS).map(([name, description]) => [name, T.Number({ description })]),
-    ),
-    { description: "The seed's segmentation feature vector." },
-  ),
+  features: featuresSchema(),
   avg_order_value: T.Number({ description: 'monetary_value / frequency (0 without sales).' }),
   windows: windowsSchema(),
   device_mix: T.Object(
@@ -105,7 +123,12 @@ export const CustomerFeaturesSchema = T.Object({
   ),
 });
 
-/** The body of GET /sessions/:id/journey. */
+export type CustomerFeatures = Static<typeof CustomerFeaturesSchema>;
+/** The segmentation feature vector of the segmentation request, in its order and with its names. */
+export type SegmentationFeatures = CustomerFeatures['features'];
+export type WindowFeatures = CustomerFeatures['windows'];
+
+/** The body of GET /sessions/:id/journey: a live session's journey so far, what a conversion model reads. */
 export const JourneyStateSchema = T.Object({
   session_id: T.String(),
   customer_id: T.Union([T.String(), T.Null()], { description: 'null: anonymous' }),
@@ -123,3 +146,5 @@ export const JourneyStateSchema = T.Object({
   last_event_time: T.String({ format: 'date-time' }),
   updated_at: T.String({ format: 'date-time' }),
 });
+
+export type JourneyState = Static<typeof JourneyStateSchema>;

@@ -5,3 +5,4 @@ export * from './ops';
 export * from './feature-store';
 export * from './features.module';
 export * from './features.schema';
+export * from './feature-processor';

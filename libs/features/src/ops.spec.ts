@@ -1,5 +1,5 @@
 import { type AmatoEvent, EVENT_TYPES } from '@amato/contracts';
-import { anyValidEvent, validEvent } from '../../contracts/src/testing/event-factories';
+import { anyValidEvent, validEvent } from '@amato/testing';
 import { contributionOf } from './ops';
 import { sessionEngagementHundredths } from './spec';
 

@@ -4,10 +4,8 @@
  * changes nothing. Every key of a customer carries the hash tag {c:<id>} (a session's {s:<id>}), so
  * the scripts run unchanged on Redis Cluster.
  *
- * Customer hash fields: reg, orders, cents, first_o, last_o, sessions, sess_s, bounces, eng,
- * dev:<device>, pv, atc, purch, searches, pint, uprod, cart_s, cart_conv, day_max, last_ev,
- * upd, and day buckets o:<day> (orders), r:<day> (revenue cents), s:<day> (sessions) and
- * v:<day> (page views) for the BUCKET_RETENTION_DAYS behind day_max.
+ * The hash fields are named in redis-layout.ts and interpolated here; day buckets are kept for
+ * the BUCKET_RETENTION_DAYS behind the newest day.
  *
  * Applied event ids of a customer are kept in one set per generation of the dedupe horizon
  * (seen:<floor(now / horizon)>): a script checks the current and the previous generation and
@@ -16,9 +14,23 @@
  * sorted set by time, trimmed on every call, cost three times as much).
  */
 
+import {
+  CUSTOMER_FIELDS,
+  DAY_BUCKET_KIND_LETTERS,
+  DAY_BUCKET_KINDS,
+  DAY_BUCKET_SEPARATOR,
+  DEVICE_FIELD_PREFIX,
+  SESSION_FIELDS,
+} from './redis-layout';
+
+const C = CUSTOMER_FIELDS;
+const S = SESSION_FIELDS;
+const B = DAY_BUCKET_KINDS;
+
 /**
- * Lua helpers shared by both scripts. Redis calls are few and batched: one SMISMEMBER per seen
- * set finds the ops already applied, one SADD records the new ones, one HMGET and one HSET
+ * Lua helpers shared by both scripts. Redis calls are few and batched: one TYPE per key checks
+ * that nothing else wrote it, one SMISMEMBER per seen set finds the ops already applied, one
+ * SADD (the last write) records the new ones, one HMGET and one HSET
  * update every touched hash field, and long argument lists go in chunks (Lua's unpack has a stack limit).
  */
 const COMMON = `
@@ -32,9 +44,9 @@ local function chunked(command, key, args, step)
   return total
 end
 
--- The ops whose event id is in none of the seen sets (nor earlier in this call); their ids
--- are added to the first of them, which expires after ttl seconds.
-local function fresh_ops(seen_sets, ops, ttl)
+-- The ops whose event id is in none of the seen sets (nor earlier in this call), and their ids
+-- (for mark_seen).
+local function fresh_ops(seen_sets, ops)
   local ids = {}
   for i, op in ipairs(ops) do ids[i] = op[2] end
   local known = {}
@@ -56,11 +68,29 @@ local function fresh_ops(seen_sets, ops, ttl)
       new_ids[#new_ids + 1] = id
     end
   end
-  if #new_ids > 0 then
-    chunked('SADD', seen_sets[1], new_ids, 1000)
-    redis.call('EXPIRE', seen_sets[1], ttl)
+  return fresh, new_ids
+end
+
+-- Records the applied ops' ids in the seen set, which expires after ttl seconds. The last
+-- write of a script: an error before it leaves no op marked applied without its effects, so
+-- a retry applies it in full.
+local function mark_seen(seen, ids, ttl)
+  if #ids > 0 then
+    chunked('SADD', seen, ids, 1000)
+    redis.call('EXPIRE', seen, ttl)
   end
-  return fresh
+end
+
+-- Fails before anything is written when a key holds another type than the script expects
+-- (written by something else): the error names the key, and nothing is half applied.
+local function wrong_type(keys, types)
+  for i, key in ipairs(keys) do
+    local t = redis.call('TYPE', key)['ok']
+    if t ~= 'none' and t ~= types[i] then
+      return redis.error_reply('key ' .. key .. ' holds a ' .. t .. ', not a ' .. types[i])
+    end
+  end
+  return nil
 end
 
 local function add(acc, field, by)
@@ -124,13 +154,15 @@ local now = tonumber(ARGV[1])
 local seen_ttl = tonumber(ARGV[2])
 local retain = tonumber(ARGV[3])
 local prune_every = tonumber(ARGV[5])
-local ops = fresh_ops({ KEYS[2], KEYS[3] }, cjson.decode(ARGV[4]), seen_ttl)
+local bad = wrong_type(KEYS, { 'hash', 'set', 'set', 'set', 'set', 'set', 'set' })
+if bad then return bad end
+local ops, new_ids = fresh_ops({ KEYS[2], KEYS[3] }, cjson.decode(ARGV[4]))
 if #ops == 0 then return 0 end
 
 -- This call's own newest day and time, earliest registration and sale times.
 local b_dmax, b_last, b_reg, b_first_o, b_last_o = nil, nil, nil, nil, nil
 local acc, days = {}, {}
--- Day buckets of this call: days[day][kind] = amount (kind o, r, s or v).
+-- Day buckets of this call: days[day][kind] = amount (kind ${B.orders}, ${B.revenueCents}, ${B.sessions} or ${B.pageViews}).
 local function on_day(day, kind, by)
   local bucket = days[day]
   if bucket == nil then
@@ -155,31 +187,31 @@ for _, op in ipairs(ops) do
       txs[#txs + 1] = op[4]
     end
   elseif kind == 's' then
-    add(acc, 'sessions', 1)
-    add(acc, 'sess_s', op[4])
-    add(acc, 'bounces', op[5])
-    add(acc, 'eng', op[6])
-    add(acc, 'dev:' .. op[7], 1)
-    on_day(day, 's', 1)
+    add(acc, '${C.sessions}', 1)
+    add(acc, '${C.sessionSeconds}', op[4])
+    add(acc, '${C.bounces}', op[5])
+    add(acc, '${C.engagementHundredths}', op[6])
+    add(acc, '${DEVICE_FIELD_PREFIX}' .. op[7], 1)
+    on_day(day, '${B.sessions}', 1)
   elseif kind == 'p' then
-    add(acc, 'pv', 1)
-    on_day(day, 'v', 1)
+    add(acc, '${C.pageViews}', 1)
+    on_day(day, '${B.pageViews}', 1)
     if op[4] ~= '' then new_products[#new_products + 1] = op[4] end
   elseif kind == 'i' then
     if op[4] == 'add_to_cart' then
-      add(acc, 'atc', 1)
+      add(acc, '${C.addToCarts}', 1)
       cart_ops[op[5]] = true
       sessions[op[5]] = true
     elseif op[4] == 'purchase' then
-      add(acc, 'purch', 1)
+      add(acc, '${C.purchases}', 1)
       buy_ops[op[5]] = true
       sessions[op[5]] = true
     end
   elseif kind == 'x' then
-    add(acc, 'pint', 1)
+    add(acc, '${C.productInteractions}', 1)
     new_products[#new_products + 1] = op[4]
   elseif kind == 'q' then
-    add(acc, 'searches', 1)
+    add(acc, '${C.searches}', 1)
   else
     return redis.error_reply('unknown customer op kind ' .. tostring(kind))
   end
@@ -199,20 +231,20 @@ if #txs > 0 then
     if not member[i] and not counted[tx] then
       counted[tx] = true
       fresh_txs[#fresh_txs + 1] = tx
-      add(acc, 'orders', 1)
-      add(acc, 'cents', op[5])
+      add(acc, '${C.orders}', 1)
+      add(acc, '${C.revenueCents}', op[5])
       if b_first_o == nil or ms < b_first_o then b_first_o = ms end
       if b_last_o == nil or ms > b_last_o then b_last_o = ms end
       local day = math.floor(ms / 86400000)
-      on_day(day, 'o', 1)
-      on_day(day, 'r', op[5])
+      on_day(day, '${B.orders}', 1)
+      on_day(day, '${B.revenueCents}', op[5])
     end
   end
   if #fresh_txs > 0 then chunked('SADD', orders, fresh_txs, 1000) end
 end
 
 -- Distinct products: SADD says how many were new.
-if #new_products > 0 then add(acc, 'uprod', chunked('SADD', products, new_products, 1000)) end
+if #new_products > 0 then add(acc, '${C.uniqueProducts}', chunked('SADD', products, new_products, 1000)) end
 
 -- Sessions with an add to cart, and those of them with a purchase, each counted once.
 local list = {}
@@ -225,11 +257,11 @@ if #list > 0 then
     local c0, b0 = in_cart[i] == 1, in_bought[i] == 1
     local c1, b1 = c0 or cart_ops[s] == true, b0 or buy_ops[s] == true
     if c1 and not c0 then
-      add(acc, 'cart_s', 1)
+      add(acc, '${C.cartSessions}', 1)
       add_cart[#add_cart + 1] = s
     end
     if b1 and not b0 then add_bought[#add_bought + 1] = s end
-    if c1 and b1 and not (c0 and b0) then add(acc, 'cart_conv', 1) end
+    if c1 and b1 and not (c0 and b0) then add(acc, '${C.cartSessionsConverted}', 1) end
   end
   if #add_cart > 0 then redis.call('SADD', carted, unpack(add_cart)) end
   if #add_bought > 0 then redis.call('SADD', bought, unpack(add_bought)) end
@@ -240,15 +272,15 @@ end
 local touched, bucket_day = {}, {}
 for f, by in pairs(acc) do touched[f] = by end
 for day, bucket in pairs(days) do
-  local suffix = ':' .. day
+  local suffix = '${DAY_BUCKET_SEPARATOR}' .. day
   for kind, by in pairs(bucket) do
     local field = kind .. suffix
     touched[field] = by
     bucket_day[field] = day
   end
 end
-local stored, current = read_hash(h, { 'day_max', 'last_ev', 'reg', 'first_o', 'last_o' }, touched)
-local old_dmax = stored.day_max
+local stored, current = read_hash(h, { '${C.newestDay}', '${C.lastEventMs}', '${C.registeredMs}', '${C.firstOrderMs}', '${C.lastOrderMs}' }, touched)
+local old_dmax = stored.${C.newestDay}
 local dmax = b_dmax
 if old_dmax ~= nil and old_dmax > dmax then dmax = old_dmax end
 -- Buckets older than the retention behind the newest day are deleted when that day enters a
@@ -258,7 +290,7 @@ if old_dmax ~= nil and math.floor(dmax / prune_every) > math.floor(old_dmax / pr
   local cutoff = dmax - retain
   local gone = {}
   for _, field in ipairs(redis.call('HKEYS', h)) do
-    local day = tonumber(string.match(field, '^[orsv]:(%-?%d+)$'))
+    local day = tonumber(string.match(field, '^[${DAY_BUCKET_KIND_LETTERS}]${DAY_BUCKET_SEPARATOR}(%-?%d+)$'))
     if day ~= nil and day < cutoff then gone[#gone + 1] = field end
   end
   if #gone > 0 then chunked('HDEL', h, gone, 1000) end
@@ -269,11 +301,12 @@ end
 
 local function min(a, b) if a == nil then return b elseif b == nil then return a elseif b < a then return b else return a end end
 local function max(a, b) if a == nil then return b elseif b == nil then return a elseif b > a then return b else return a end end
-local put = { 'day_max', dmax, 'last_ev', max(stored.last_ev, b_last), 'upd', now }
-put_if(put, 'reg', min(stored.reg, b_reg))
-put_if(put, 'first_o', min(stored.first_o, b_first_o))
-put_if(put, 'last_o', max(stored.last_o, b_last_o))
+local put = { '${C.newestDay}', dmax, '${C.lastEventMs}', max(stored.${C.lastEventMs}, b_last), '${C.updatedMs}', now }
+put_if(put, '${C.registeredMs}', min(stored.${C.registeredMs}, b_reg))
+put_if(put, '${C.firstOrderMs}', min(stored.${C.firstOrderMs}, b_first_o))
+put_if(put, '${C.lastOrderMs}', max(stored.${C.lastOrderMs}, b_last_o))
 write_hash(h, acc, current, put)
+mark_seen(KEYS[2], new_ids, seen_ttl)
 return #ops
 `;
 
@@ -286,7 +319,9 @@ export const SESSION_SCRIPT = `${COMMON}
 local h, seen = KEYS[1], KEYS[2]
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
-local ops = fresh_ops({ seen }, cjson.decode(ARGV[4]), ttl)
+local bad = wrong_type(KEYS, { 'hash', 'set' })
+if bad then return bad end
+local ops, new_ids = fresh_ops({ seen }, cjson.decode(ARGV[4]))
 if #ops == 0 then return 0 end
 local acc = {}
 local b_first, b_last, b_depth, b_page = nil, nil, 0, nil
@@ -296,34 +331,35 @@ for _, op in ipairs(ops) do
   if b_first == nil or ms < b_first then b_first = ms end
   if b_last == nil or ms > b_last then b_last = ms end
   if kind == 'p' then
-    add(acc, 'pages', 1)
+    add(acc, '${S.pages}', 1)
     if op[4] > b_depth then
       b_depth = op[4]
       b_page = op[5]
     end
   elseif kind == 'i' then
-    if op[4] == 'add_to_cart' then add(acc, 'cart_adds', 1)
-    elseif op[4] == 'purchase' then add(acc, 'purchases', 1) end
+    if op[4] == 'add_to_cart' then add(acc, '${S.cartAdds}', 1)
+    elseif op[4] == 'purchase' then add(acc, '${S.purchases}', 1) end
   elseif kind == 'q' then
-    add(acc, 'searches', 1)
+    add(acc, '${S.searches}', 1)
   elseif kind == 'e' then
     ended = true
   else
     return redis.error_reply('unknown session op kind ' .. tostring(kind))
   end
 end
-local state, current = read_hash(h, { 'first', 'last', 'depth' }, acc)
-local first, last, depth = state.first, state.last, state.depth or 0
+local state, current = read_hash(h, { '${S.firstEventMs}', '${S.lastEventMs}', '${S.depth}' }, acc)
+local first, last, depth = state.${S.firstEventMs}, state.${S.lastEventMs}, state.${S.depth} or 0
 if first == nil or b_first < first then first = b_first end
 if last == nil or b_last > last then last = b_last end
-local put = { 'first', first, 'last', last, 'upd', now }
+local put = { '${S.firstEventMs}', first, '${S.lastEventMs}', last, '${S.updatedMs}', now }
 if b_depth > depth then
-  put[#put + 1] = 'depth'; put[#put + 1] = b_depth
-  put[#put + 1] = 'last_page'; put[#put + 1] = b_page
+  put[#put + 1] = '${S.depth}'; put[#put + 1] = b_depth
+  put[#put + 1] = '${S.lastPageType}'; put[#put + 1] = b_page
 end
-if ended then put[#put + 1] = 'ended'; put[#put + 1] = 1 end
-if ARGV[3] ~= '' then put[#put + 1] = 'customer'; put[#put + 1] = ARGV[3] end
+if ended then put[#put + 1] = '${S.ended}'; put[#put + 1] = 1 end
+if ARGV[3] ~= '' then put[#put + 1] = '${S.customerId}'; put[#put + 1] = ARGV[3] end
 write_hash(h, acc, current, put)
 redis.call('EXPIRE', h, ttl)
+mark_seen(seen, new_ids, ttl)
 return #ops
 `;

@@ -1,6 +1,6 @@
 import { topicSpecs, topicsFor } from '@amato/contracts';
 import { KafkaService } from '@amato/kafka';
-import { testConfig, uniqueName } from '../../../test/support/resources';
+import { testConfig, uniqueName } from '@amato/testing';
 import { Dataset } from './dataset';
 import { publish } from './publisher';
 

@@ -1,4 +1,4 @@
-/** The reference data set (scale 1): the volumes of the original platform's generator. */
+/** The reference data set (scale 1): the volumes the platform is specified for. */
 export const REFERENCE_VOLUMES = {
   customers: 10_000,
   transactions: 50_000,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DependencyUnavailableError } from '@amato/common';
-import { closedPort, testConfig, uniqueName } from '../../../test/support/resources';
+import { closedPort, testConfig, uniqueName } from '@amato/testing';
 import { KafkaService } from './kafka.service';
 import type { BatchConsumer, RecordBatch } from './kafka.types';
 

@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { BatchHandler, RecordBatch } from '@amato/kafka';
 
 /**
  * The consumer side of a stream service, measured the same way everywhere: records and batches
@@ -49,30 +48,41 @@ export class ConsumerMetrics {
     });
   }
 
-  /** The handler, measured: what it does is unchanged, and its errors still propagate. */
-  instrument(group: string, handler: BatchHandler): BatchHandler {
-    return async (batch: RecordBatch) => {
-      const labels = { group, topic: batch.topic };
-      this.batchSize.observe(labels, batch.records.length);
-      const stop = this.batchSeconds.startTimer(labels);
-      try {
-        await handler(batch);
-      } catch (err) {
+  /**
+   * Starts measuring one handling of a batch (or of a part of it, when a failing batch is split);
+   * the returned function ends it, successful or not. Failed handlings count as failures and
+   * their records are not counted.
+   */
+  begin(batch: HandledBatch): (ok: boolean) => void {
+    const labels = { group: batch.groupId, topic: batch.topic };
+    this.batchSize.observe(labels, batch.records);
+    const stop = this.batchSeconds.startTimer(labels);
+    return (ok) => {
+      stop();
+      if (!ok) {
         this.failures.inc(labels);
-        throw err;
-      } finally {
-        stop();
+        return;
       }
-      this.records.inc(labels, batch.records.length);
+      this.records.inc(labels, batch.records);
       this.lag.set({ ...labels, partition: String(batch.partition) }, lagAfter(batch));
     };
   }
 }
 
+/** What the metrics need to know of a handled batch. */
+export interface HandledBatch {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** Records handled. */
+  readonly records: number;
+  /** The offset of the fetched batch's last record, and the partition's high watermark then. */
+  readonly lastOffset: string;
+  readonly highWatermark: string;
+}
+
 /** Records between the batch's last record and the partition's high watermark. */
-export function lagAfter(batch: RecordBatch): number {
-  const last = batch.records.at(-1);
-  if (!last) return 0;
-  const behind = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+export function lagAfter(batch: Pick<HandledBatch, 'lastOffset' | 'highWatermark'>): number {
+  const behind = BigInt(batch.highWatermark) - BigInt(batch.lastOffset) - 1n;
   return behind > 0n ? Number(behind) : 0;
 }

@@ -49,7 +49,12 @@ export class MongoService implements HealthIndicator, OnApplicationShutdown {
   }
 
   checkHealth(): Promise<DependencyHealth> {
-    return probe(this.dependencyName, this.endpoint, () => this.db().command({ ping: 1 }));
+    return probe(this.dependencyName, this.endpoint, async () => {
+      // A client whose first connect failed stays closed; connect() (a no-op once connected)
+      // opens it again, so a MongoDB that comes back is reported up.
+      await this.client.connect();
+      await this.db().command({ ping: 1 });
+    });
   }
 
   async close(): Promise<void> {

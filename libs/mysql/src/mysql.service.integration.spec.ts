@@ -1,5 +1,5 @@
 import { DependencyUnavailableError } from '@amato/common';
-import { closedPort, testConfig, uniqueName } from '../../../test/support/resources';
+import { closedPort, testConfig, uniqueName } from '@amato/testing';
 import { MysqlService } from './mysql.service';
 
 describe(MysqlService.name, () => {

@@ -8,16 +8,29 @@ import {
 } from '@amato/common';
 import type { AppConfig } from '@amato/config';
 
-/** The one Redis connection of a service: ioredis behind health, connect and shutdown. */
+export interface RedisServiceOptions {
+  /**
+   * Fails a command that has no answer within this many ms, queued while Redis is away
+   * included: a server answering requests (the API) must not hold them for the whole reconnect
+   * cycle. Unset: commands wait (a pipelined batch of scripts may take long).
+   */
+  readonly commandTimeoutMs?: number;
+}
+
+/**
+ * The one Redis connection of a service: ioredis behind health, connect and shutdown.
+ * `connect()` is the check at boot of a service that needs Redis to start; without it, the
+ * client connects on first use (a service that must start, and recover, while Redis is down).
+ */
 @Injectable()
 export class RedisService implements HealthIndicator, OnApplicationShutdown {
   readonly dependencyName = 'redis';
   readonly client: Redis;
   readonly endpoint: string;
   private lastError?: Error;
-  private connected = false;
+  private connecting = false;
 
-  constructor(config: AppConfig['redis']) {
+  constructor(config: AppConfig['redis'], options: RedisServiceOptions = {}) {
     this.endpoint = `${config.host}:${config.port}`;
     this.client = new Redis({
       host: config.host,
@@ -25,9 +38,16 @@ export class RedisService implements HealthIndicator, OnApplicationShutdown {
       db: config.db,
       lazyConnect: true,
       connectTimeout: 3_000,
+      // How long disconnect() waits for the socket to close before destroying it. A socket an
+      // outage already closed never says so again, and the default 2 s kept a stopping process
+      // alive that long.
+      disconnectTimeout: 500,
+      commandTimeout: options.commandTimeoutMs,
       maxRetriesPerRequest: 3,
-      // Once connected, reconnect with a capped backoff; before that, fail fast (connect()).
-      retryStrategy: (attempt) => (this.connected ? Math.min(attempt * 200, 2_000) : null),
+      // connect() fails fast, so a service that needs Redis stops at boot with the cause;
+      // otherwise (a lost connection, or a first use without connect()) reconnect with a capped
+      // backoff, for as long as it takes.
+      retryStrategy: (attempt) => (this.connecting ? null : Math.min(attempt * 200, 2_000)),
     });
     // Errors surface on the commands that fail; an unhandled 'error' event would crash the process.
     // The last one is kept because ioredis reports a failed connect only as "Connection is closed".
@@ -38,14 +58,16 @@ export class RedisService implements HealthIndicator, OnApplicationShutdown {
 
   /** Connects and pings; a Redis that is down gives a DependencyUnavailableError. */
   async connect(): Promise<this> {
+    this.connecting = true;
     try {
       if (this.client.status === 'wait') await this.client.connect();
       await this.client.ping();
-      this.connected = true;
       return this;
     } catch (err) {
       this.client.disconnect();
       throw new DependencyUnavailableError('Redis', this.endpoint, this.lastError ?? err);
+    } finally {
+      this.connecting = false;
     }
   }
 
@@ -55,6 +77,12 @@ export class RedisService implements HealthIndicator, OnApplicationShutdown {
 
   async close(): Promise<void> {
     if (this.client.status === 'end' || this.client.status === 'wait') return;
+    // QUIT would wait in the offline queue behind commands that cannot be sent; without a
+    // connection there is nothing to say goodbye to.
+    if (this.client.status !== 'ready') {
+      this.client.disconnect();
+      return;
+    }
     await this.client.quit().catch(() => {
       this.client.disconnect();
     });

@@ -1,26 +1,14 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createEvent, type DeadLetter, encodeEvent } from '@amato/contracts';
 import { Dataset, publish } from '@amato/generator';
 import type { BatchConsumer } from '@amato/kafka';
-import { validEvent } from '../../contracts/src/testing/event-factories';
-import { ownWorld } from '../../../test/support/own-world';
-import { Sink } from './sink';
+import { StreamRunner } from '@amato/stream';
+import { ownWorld, validEvent, waitFor } from '@amato/testing';
+import { Sink, sinkGroups } from './sink';
 import { storeCounts } from './store-counts';
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
-    await sleep(250);
-  }
+/** Polls `probe` until `done`, for up to 90 s. */
+function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  return waitFor(what, probe, done, { timeoutMs: 90_000, intervalMs: 250 });
 }
 
 describe(Sink.name, () => {
@@ -28,13 +16,18 @@ describe(Sink.name, () => {
   const { name, topics, targets, kafka, mysql, postgres, mongo, stores } = world;
   const dataset = new Dataset({ seed: 5, scale: 0.01, end: new Date('2026-01-01T00:00:00Z') });
   const dead: DeadLetter[] = [];
-  let consumers: BatchConsumer[];
+  let runner: StreamRunner;
   let dlqConsumer: BatchConsumer;
 
   beforeAll(async () => {
     await world.setUp();
-    const sink = new Sink(kafka, mysql, postgres, mongo, { topics, targets, parentWaitMs: 15_000 });
-    consumers = sink.createConsumers(`${name}.sink`);
+    const sink = new Sink(mysql, postgres, mongo, { targets, parentWaitMs: 15_000 });
+    // The sink's handler under the stream runner, as the sink service runs it (without Nest).
+    runner = new StreamRunner(
+      kafka,
+      { service: 'sink', topics, groups: sinkGroups(`${name}.sink`), partitionsConcurrently: 3 },
+      () => sink.handle,
+    );
     dlqConsumer = kafka.createBatchConsumer({
       groupId: `${name}.dlq-reader`,
       topics: [topics.dlq],
@@ -45,11 +38,11 @@ describe(Sink.name, () => {
         return Promise.resolve();
       },
     });
-    await Promise.all([...consumers, dlqConsumer].map((c) => c.start()));
+    await Promise.all([runner.start(), dlqConsumer.start()]);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([...consumers, dlqConsumer].map((c) => c.stop()));
+    await Promise.all([runner.stop(), dlqConsumer.stop()]);
     await world.tearDown();
   });
 
@@ -134,5 +127,43 @@ describe(Sink.name, () => {
       `SELECT email FROM \`${name}\`.customers WHERE customer_id = 'CUST_900001'`,
     );
     expect(row?.email).toBe('good@example.com');
+  }, 60_000);
+
+  it('isolates a record the store keeps failing on with an unlisted error, and moves on', async () => {
+    // A trigger refuses one customer with SQLSTATE 45000 (MySQL errno 1644): neither a known
+    // refusal of the data nor a transient error, the kind that used to stall a partition.
+    await mysql.execute(
+      `CREATE TRIGGER \`${name}\`.refuse_poison BEFORE INSERT ON \`${name}\`.customers FOR EACH ROW
+       BEGIN IF NEW.customer_id = 'CUST_900101' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'planted failure'; END IF; END`,
+    );
+    const earlier = dead.length;
+    const poison = validEvent('customer.created', {
+      customer_id: 'CUST_900101',
+      email: 'p@example.com',
+    });
+    const others = [900102, 900103, 900104].map((n) =>
+      validEvent('customer.created', { customer_id: `CUST_${n}`, email: `c${n}@example.com` }),
+    );
+    await kafka.send(
+      topics.customers,
+      [poison, ...others].map((e) => ({ ...encodeEvent(e), key: 'one-partition' })),
+    );
+    const [letter] = await until(
+      'the poison record in the DLQ',
+      () => Promise.resolve(dead.slice(earlier)),
+      (d) => d.length >= 1,
+    );
+    expect(letter).toMatchObject({ stage: 'sink:exhausted', event_id: poison.event_id });
+    expect(letter?.reason).toMatch(/^failed 3 times on its own: .*planted failure/);
+    const rows = await until(
+      'the other customers',
+      () =>
+        mysql.query<{ customer_id: string }>(
+          `SELECT customer_id FROM \`${name}\`.customers WHERE customer_id IN ('CUST_900101', 'CUST_900102', 'CUST_900103', 'CUST_900104') ORDER BY customer_id`,
+        ),
+      (r) => r.length >= 3,
+    );
+    expect(rows.map((r) => r.customer_id)).toEqual(['CUST_900102', 'CUST_900103', 'CUST_900104']);
+    expect(dead.length - earlier).toBe(1);
   }, 60_000);
 });

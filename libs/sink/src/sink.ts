@@ -1,17 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backOff } from 'exponential-backoff';
 import { Counter, type Registry } from 'prom-client';
-import {
-  type AmatoEvent,
-  type EventEnvelope,
-  type EventType,
-  type Stream,
-  type Topics,
-} from '@amato/contracts';
+import { type AmatoEvent, type EventEnvelope, type EventType } from '@amato/contracts';
 import { createLogger } from '@amato/common';
-import { deadLetterOf, DeadLetterQueue, decodeBatch } from '@amato/stream';
-import { ConsumerMetrics } from '@amato/metrics';
-import type { BatchConsumer, KafkaService, RecordBatch } from '@amato/kafka';
+import type { ConsumedStream, ConsumerGroupSpec, Rejection, StreamBatch } from '@amato/stream';
 import type { MongoService } from '@amato/mongo';
 import type { MysqlService } from '@amato/mysql';
 import type { PostgresService } from '@amato/postgres';
@@ -21,8 +12,18 @@ import { PostgresWriter } from './postgres.writer';
 import type { Rejected, StoreTargets } from './store-targets';
 import { errorMessage, isPermanentWriteError } from './write-errors';
 
+/** The streams the sink persists. */
+export const SINK_STREAMS = ['customers', 'transactions', 'campaigns', 'clickstream'] as const;
+
+/**
+ * One consumer group per stream (`<groupPrefix>.<stream>`), so the streams make progress
+ * independently: an order waiting for its customer never holds up the customers.
+ */
+export function sinkGroups(groupPrefix: string): ConsumerGroupSpec[] {
+  return SINK_STREAMS.map((stream) => ({ groupId: `${groupPrefix}.${stream}`, streams: [stream] }));
+}
+
 export interface SinkOptions {
-  readonly topics: Topics;
   readonly targets: StoreTargets;
   /** How long rows wait for a parent (a customer, campaign or test) still on its way. */
   readonly parentWaitMs: number;
@@ -39,24 +40,19 @@ function ofType<K extends EventType>(
 }
 
 /**
- * Persists one batch of one partition: decodes and validates every record, writes the valid
- * ones to their store as idempotent bulk upserts, and sends every refused record to the DLQ
- * with its reason. Resolves only when the writes and the dead letters are durable, so the
- * consumer commits the batch only then (at-least-once in, idempotent out).
+ * Persists the valid events of a batch of one stream to their store as idempotent bulk upserts,
+ * and returns the events a store refused for good (with the reason) for the DLQ. Resolves only
+ * when the writes are durable; a transient error (a store down) rejects, and the batch is
+ * retried by the stream runner.
  */
 export class Sink {
   private readonly logger = createLogger(Sink.name);
   private readonly mysql: MysqlWriter;
   private readonly postgres: PostgresWriter;
   private readonly mongo: MongoWriter;
-  private readonly streamOfTopic: Map<string, Stream>;
-  private readonly consumerMetrics: ConsumerMetrics | undefined;
   private readonly written: Counter<'stream'>;
-  private readonly deadLetters: DeadLetterQueue;
-  private readonly writeRetries: Counter;
 
   constructor(
-    private readonly kafka: KafkaService,
     mysql: MysqlService,
     postgres: PostgresService,
     mongo: MongoService,
@@ -65,75 +61,30 @@ export class Sink {
     this.mysql = new MysqlWriter(mysql, options.targets.mysqlDatabase);
     this.postgres = new PostgresWriter(postgres, options.targets.postgresSchema);
     this.mongo = new MongoWriter(mongo, options.targets.mongoDatabase);
-    this.streamOfTopic = new Map(
-      Object.entries(options.topics).map(([stream, topic]) => [topic, stream as Stream]),
-    );
-    const registers = options.registry ? [options.registry] : [];
-    this.writeRetries = new Counter({
-      name: 'amato_sink_write_retries_total',
-      help: 'Writes retried after a transient store error (deadlock, timeout, lost connection)',
-      registers,
-    });
-    this.consumerMetrics = options.registry ? new ConsumerMetrics(options.registry) : undefined;
     this.written = new Counter({
       name: 'amato_sink_events_written_total',
       help: 'Events written to their store',
       labelNames: ['stream'],
-      registers,
-    });
-    this.deadLetters = new DeadLetterQueue(kafka, options.topics.dlq, 'sink', options.registry);
-  }
-
-  /**
-   * One consumer per stream, each its own group (`<groupPrefix>.<stream>`), so the streams make
-   * progress independently: an order waiting for its customer never holds up the customers.
-   */
-  createConsumers(groupPrefix: string, partitionsConsumedConcurrently = 3): BatchConsumer[] {
-    return (['customers', 'transactions', 'campaigns', 'clickstream'] as const).map((stream) => {
-      const groupId = `${groupPrefix}.${stream}`;
-      return this.kafka.createBatchConsumer({
-        groupId,
-        topics: [this.options.topics[stream]],
-        handler: this.consumerMetrics?.instrument(groupId, this.handleBatch) ?? this.handleBatch,
-        partitionsConsumedConcurrently,
-      });
+      registers: options.registry ? [options.registry] : [],
     });
   }
 
-  readonly handleBatch = async (batch: RecordBatch): Promise<void> => {
-    const stream = this.streamOfTopic.get(batch.topic);
-    if (!stream || stream === 'dlq') throw new Error(`the sink does not read topic ${batch.topic}`);
-    const { valid, dead } = decodeBatch(batch, stream, 'sink');
-    const received = new Map(valid.map((r) => [r.event.event_id, r]));
+  readonly handle = async (batch: StreamBatch): Promise<Rejection[]> => {
+    const received = new Map(batch.records.map((r) => [r.event.event_id, r]));
     const rejected = await this.write(
-      stream,
-      valid.map((r) => r.event),
+      batch.stream,
+      batch.records.map((r) => r.event),
     );
+    const out: Rejection[] = [];
     for (const { eventId, reason } of rejected) {
       const origin = received.get(eventId);
-      if (origin) {
-        const problems = [{ path: '(record)', message: reason }];
-        dead.push(
-          deadLetterOf(
-            batch,
-            origin.record,
-            'sink:write',
-            reason,
-            problems,
-            origin.event.event_type,
-            eventId,
-          ),
-        );
-      }
+      if (origin) out.push({ received: origin, stage: 'sink:write', reason });
     }
-    await this.deadLetters.send(dead);
-    this.written.inc({ stream }, valid.length - rejected.length);
+    this.written.inc({ stream: batch.stream }, batch.records.length - rejected.length);
+    return out;
   };
 
-  private async write(
-    stream: Exclude<Stream, 'dlq'>,
-    events: readonly AmatoEvent[],
-  ): Promise<Rejected[]> {
+  private async write(stream: ConsumedStream, events: readonly AmatoEvent[]): Promise<Rejected[]> {
     if (events.length === 0) return [];
     switch (stream) {
       case 'customers':
@@ -237,7 +188,8 @@ export class Sink {
 
   /**
    * Writes events in one go; when the store refuses the data itself, writes them one by one so
-   * that only the refused ones are rejected. Transient errors propagate: the batch is retried.
+   * that only the refused ones are rejected. Any other error propagates: the stream runner
+   * retries the batch (and isolates a record that keeps failing).
    */
   private async isolating<E extends AmatoEvent>(
     events: readonly E[],
@@ -245,7 +197,7 @@ export class Sink {
   ): Promise<Rejected[]> {
     if (events.length === 0) return [];
     try {
-      await this.retryingTransient(() => write(events));
+      await write(events);
       return [];
     } catch (err) {
       if (!isPermanentWriteError(err)) throw err;
@@ -264,25 +216,5 @@ export class Sink {
       for (const event of events) rejected.push(...(await this.isolating([event], write)));
       return rejected;
     }
-  }
-
-  /**
-   * A deadlock, a timeout or a lost connection is retried here with exponential backoff and
-   * jitter (0.1 s, 0.2 s, … up to 5 attempts); a refusal of the data is not. After the last
-   * attempt the error fails the batch, which is then delivered again from its committed offset.
-   */
-  private retryingTransient(write: () => Promise<void>): Promise<void> {
-    return backOff(write, {
-      numOfAttempts: 5,
-      startingDelay: 100,
-      timeMultiple: 2,
-      jitter: 'full',
-      retry: (err: unknown, attempt: number) => {
-        if (isPermanentWriteError(err)) return false;
-        this.writeRetries.inc();
-        this.logger.warn({ attempt, err: errorMessage(err) }, 'a write failed; retrying');
-        return true;
-      },
-    });
   }
 }

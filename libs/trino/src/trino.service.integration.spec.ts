@@ -1,5 +1,5 @@
 import { DependencyUnavailableError } from '@amato/common';
-import { closedPort, testConfig, uniqueName } from '../../../test/support/resources';
+import { closedPort, testConfig, uniqueName } from '@amato/testing';
 import { TrinoQueryError, TrinoService } from './trino.service';
 
 describe(TrinoService.name, () => {

@@ -15,10 +15,12 @@ import {
   ApiParam,
   ApiQuery,
   ApiSecurity,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { CustomerId, SessionId } from '@amato/contracts';
 import {
   type CustomerFeatures,
   CustomerFeaturesSchema,
@@ -28,9 +30,9 @@ import {
   JourneyStateSchema,
 } from '@amato/features';
 import { API_KEY_SCHEME } from '../auth/api-key.guard';
+import { ErrorBodySchema } from '../errors/error-body';
+import { SchemaParamPipe } from '../validation/schema-param.pipe';
 
-const CUSTOMER_ID = /^CUST_[0-9]{6,}$/;
-const SESSION_ID = /^SESS_[0-9A-Za-z]{8,}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function asOfMs(value: string | undefined): number {
@@ -47,6 +49,10 @@ function asOfMs(value: string | undefined): number {
 @ApiTags('features')
 @ApiSecurity(API_KEY_SCHEME)
 @ApiUnauthorizedResponse({ description: 'no API key, or an unknown one' })
+@ApiServiceUnavailableResponse({
+  description: 'Redis, where features are read from, cannot answer now; retry in a few seconds',
+  schema: ErrorBodySchema as unknown as SchemaObject,
+})
 @Controller()
 export class FeaturesController {
   constructor(@Inject(FeatureStore) private readonly store: FeatureStore) {}
@@ -57,7 +63,11 @@ export class FeaturesController {
     description:
       'RFM, engagement, rolling windows and the segmentation feature vector, as kept current by the stream processor. Definitions: docs/features.md.',
   })
-  @ApiParam({ name: 'customerId', example: 'CUST_000001' })
+  @ApiParam({
+    name: 'customerId',
+    schema: { type: 'string', pattern: CustomerId.pattern },
+    example: 'CUST_000001',
+  })
   @ApiQuery({
     name: 'as_of',
     required: false,
@@ -68,14 +78,9 @@ export class FeaturesController {
   @ApiBadRequestResponse({ description: 'a malformed customer id or as_of' })
   @ApiNotFoundResponse({ description: 'the stream has seen no event of this customer' })
   async customerFeatures(
-    @Param('customerId') customerId: string,
+    @Param('customerId', new SchemaParamPipe(CustomerId)) customerId: string,
     @Query('as_of') asOf?: string,
   ): Promise<CustomerFeatures> {
-    if (!CUSTOMER_ID.test(customerId)) {
-      throw new BadRequestException(
-        `customerId: expected a customer id like CUST_000001; got ${JSON.stringify(customerId)}`,
-      );
-    }
     const at = asOfMs(asOf);
     const aggregates = await this.store.read(customerId);
     if (!aggregates) {
@@ -90,16 +95,17 @@ export class FeaturesController {
     description:
       'The state a conversion model reads; kept for features.sessionTtlHours after the last event.',
   })
-  @ApiParam({ name: 'sessionId', example: 'SESS_0000abcd' })
+  @ApiParam({
+    name: 'sessionId',
+    schema: { type: 'string', pattern: SessionId.pattern },
+    example: 'SESS_0000abcd',
+  })
   @ApiOkResponse({ schema: JourneyStateSchema as unknown as SchemaObject })
   @ApiBadRequestResponse({ description: 'a malformed session id' })
   @ApiNotFoundResponse({ description: 'no live session with this id' })
-  async journey(@Param('sessionId') sessionId: string): Promise<JourneyState> {
-    if (!SESSION_ID.test(sessionId)) {
-      throw new BadRequestException(
-        `sessionId: expected a session id like SESS_0000abcd; got ${JSON.stringify(sessionId)}`,
-      );
-    }
+  async journey(
+    @Param('sessionId', new SchemaParamPipe(SessionId)) sessionId: string,
+  ): Promise<JourneyState> {
     const journey = await this.store.readJourney(sessionId);
     if (!journey) {
       throw new NotFoundException(`no live session ${sessionId}: unknown, or expired`);

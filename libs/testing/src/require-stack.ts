@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
  * CLI rather than importing it: global setup runs outside jest's module mapping.)
  */
 export default function requireStack(): void {
-  const root = resolve(__dirname, '../..');
+  const root = resolve(__dirname, '../../..');
   const result = spawnSync(
     process.execPath,
     [resolve(root, 'node_modules/tsx/dist/cli.mjs'), 'stack/cli.ts', 'status'],

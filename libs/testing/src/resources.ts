@@ -2,9 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { type AppConfig, loadConfig } from '@amato/config';
 
-/** The configuration tests run with: the repo's defaults plus the environment, validated. */
-export function testConfig(): AppConfig {
-  return loadConfig({ configDir: resolve(__dirname, '../../config') });
+/**
+ * The configuration tests run with: the repo's defaults plus the environment, validated, with
+ * `overrides` as AMATO_* variables on top (a test's own topic prefix, group, key prefix, ...).
+ */
+export function testConfig(overrides: Readonly<Record<string, string>> = {}): AppConfig {
+  return loadConfig({
+    configDir: resolve(__dirname, '../../../config'),
+    env: { ...process.env, ...overrides },
+  });
 }
 
 /** A name no other test uses (topics, groups, schemas, key prefixes): `prefix_<random hex>`. */

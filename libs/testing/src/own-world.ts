@@ -62,3 +62,15 @@ export function ownWorld(prefix: string): OwnWorld {
     },
   };
 }
+
+/** The environment that points the sink service at a world named `name`. */
+export function sinkEnv(name: string, metricsPort = 0): Record<string, string> {
+  return {
+    AMATO_KAFKA__TOPIC_PREFIX: name,
+    AMATO_MYSQL__DATABASE: name,
+    AMATO_POSTGRES__SCHEMA: name,
+    AMATO_MONGO__DATABASE: name,
+    AMATO_SINK__GROUP_ID: `${name}.sink`,
+    AMATO_SINK__METRICS_PORT: String(metricsPort),
+  };
+}

@@ -1,5 +1,10 @@
-import { createEvent } from '../codec';
-import type { AmatoEvent, EventEnvelope, EventType, PayloadOf } from '../registry';
+import {
+  type AmatoEvent,
+  createEvent,
+  type EventEnvelope,
+  type EventType,
+  type PayloadOf,
+} from '@amato/contracts';
 
 /** Small valid payloads of every event type, for tests; override what a test is about. */
 export const validPayloads: { [K in EventType]: () => PayloadOf<K> } = {

@@ -1,0 +1,62 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { createLogger } from '@amato/common';
+import type { ConsumerGroupSpec, Rejection, StreamBatch } from '@amato/stream';
+import { contributionOf } from './ops';
+import type { FeatureStore } from './feature-store';
+
+/** The streams whose events change customer features or live sessions. */
+export const FEATURE_STREAMS = ['customers', 'transactions', 'clickstream'] as const;
+
+/** One consumer group over the feature streams; more instances split its partitions. */
+export function processorGroups(groupId: string): ConsumerGroupSpec[] {
+  return [{ groupId, streams: FEATURE_STREAMS }];
+}
+
+/**
+ * Turns the valid events of a batch into customer features and session journeys in Redis: one
+ * pipelined round trip, atomic per customer and per session, idempotent by event id. Resolves
+ * only once Redis has them, so the batch is committed after.
+ */
+export class FeatureProcessor {
+  private readonly logger = createLogger(FeatureProcessor.name);
+  private readonly applied: Counter<'result'>;
+  private readonly eventLag: Histogram;
+
+  constructor(
+    private readonly store: FeatureStore,
+    registry?: Registry,
+  ) {
+    const registers = registry ? [registry] : [];
+    this.applied = new Counter({
+      name: 'amato_processor_ops_total',
+      help: 'Feature updates (one per customer or session an event touches), applied or skipped as already applied',
+      labelNames: ['result'],
+      registers,
+    });
+    this.eventLag = new Histogram({
+      name: 'amato_processor_record_to_redis_seconds',
+      help: 'From the record reaching Kafka (its timestamp) to its features being in Redis',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+  }
+
+  readonly handle = async (batch: StreamBatch): Promise<Rejection[]> => {
+    // Only the contributions and the send times are kept across the Redis round trip, not
+    // the parsed events.
+    const contributions = batch.records.map((r) => contributionOf(r.event));
+    const sentAt = batch.records.map((r) => Number(r.record.timestamp));
+    const result = await this.store.apply(contributions);
+    this.applied.inc({ result: 'applied' }, result.applied);
+    this.applied.inc({ result: 'duplicate' }, result.duplicates);
+    const now = Date.now();
+    for (const sent of sentAt) this.eventLag.observe((now - sent) / 1000);
+    if (result.duplicates > 0) {
+      this.logger.debug(
+        { topic: batch.topic, partition: batch.partition, duplicates: result.duplicates },
+        'redelivered events skipped',
+      );
+    }
+    return [];
+  };
+}
