@@ -66,11 +66,3 @@ export const SESSION_FIELDS = {
 
 /** Every kind letter, as a character class body: `orsv`. */
 export const DAY_BUCKET_KIND_LETTERS = Object.values(DAY_BUCKET_KINDS).join('');
-
-/** Which DayBucket count a kind letter holds. */
-export const DAY_BUCKET_COUNT_OF_KIND: ReadonlyMap<string, keyof DayBucket> = new Map(
-  (Object.keys(DAY_BUCKET_KINDS) as (keyof DayBucket)[]).map((count) => [
-    DAY_BUCKET_KINDS[count],
-    count,
-  ]),
-);
