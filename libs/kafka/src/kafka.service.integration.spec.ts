@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DependencyUnavailableError } from '@amato/common';
-import { closedPort, testConfig, uniqueName } from '@amato/testing';
+import { closedPort, testConfig, uniqueName, waitFor } from '@amato/testing';
 import { KafkaService } from './kafka.service';
 import type { BatchConsumer, RecordBatch } from './kafka.types';
 
@@ -194,6 +194,70 @@ describe(KafkaService.name, () => {
       }
     }
   }, 90_000);
+
+  it('never moves a committed position back after a rebalance gives the partition to another member', async () => {
+    const withInterval = (commitIntervalMs: number) =>
+      new KafkaService({
+        ...config.kafka,
+        consumer: { ...config.kafka.consumer, commitIntervalMs },
+      });
+    // A commits lazily, so its handled offsets are pending when the group rebalances; B commits
+    // after every batch.
+    const [lazy, eager] = [withInterval(60_000), withInterval(0)];
+    const rebalanceTopic = uniqueName('test.rebalance');
+    const groupId = uniqueName('test.group');
+    await kafka.ensureTopics([{ topic: rebalanceTopic, partitions: 4 }]);
+    ownTopics.push(rebalanceTopic);
+    const handled = { a: 0, b: 0 };
+    const member = (service: KafkaService, name: 'a' | 'b') =>
+      service.createBatchConsumer({
+        groupId,
+        topics: [rebalanceTopic],
+        handler: (batch) => {
+          handled[name] += batch.records.length;
+          return Promise.resolve();
+        },
+      });
+    const round = (n: number) =>
+      kafka.send(
+        rebalanceTopic,
+        Array.from({ length: 200 }, (_, i) => ({ key: `key-${i}`, value: `round ${n}` })),
+      );
+    const a = member(lazy, 'a');
+    const b = member(eager, 'b');
+    try {
+      await a.start();
+      // A's first batch is committed at once; what it handles next waits for the interval.
+      await kafka.send(rebalanceTopic, [{ key: 'warm-up', value: 'warm-up' }]);
+      await until('the warm-up', () => handled.a >= 1);
+      await sleep(500);
+      await round(1);
+      await until('round 1 by A', () => handled.a >= 201);
+      // B joins: every partition is revoked from A, and some are assigned to B.
+      await b.start();
+      await waitFor(
+        'the group to settle with two members',
+        () => kafka.describeGroup(groupId),
+        (g) => g.state === 'Stable' && g.members === 2,
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
+      const afterRebalance = handled.a + handled.b;
+      await round(2);
+      await until('round 2', () => handled.a + handled.b >= afterRebalance + 200, 30_000);
+      await sleep(1_000);
+      // A stops first: a commit of offsets it handled before the rebalance, for partitions B
+      // now owns, would move B's committed positions back.
+      await a.stop();
+      await b.stop();
+      expect(handled.b).toBeGreaterThan(0);
+      const ends = await kafka.topicRecordCount(rebalanceTopic);
+      const committed = await kafka.committedOffsets(groupId, rebalanceTopic);
+      expect([...committed.values()].reduce((sum, o) => sum + Number(o), 0)).toBe(ends);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await Promise.all([lazy.close(), eager.close()]);
+    }
+  }, 120_000);
 
   it('reports itself up in a health check', async () => {
     await expect(kafka.checkHealth()).resolves.toMatchObject({ name: 'kafka', status: 'up' });
