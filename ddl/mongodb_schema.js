@@ -3,6 +3,10 @@
 // the AMATO stack loads it as a module (require) and applies the same definition via the driver.
 // Each record's id is the event_id of the event that carried it; the unique index on it makes a
 // redelivered event a no-op. `timestamp` is the event time.
+//
+// The same definition gives Trino's MongoDB connector its table definitions (`trinoTables`,
+// written to the `_schema` collection of the database): without them Trino infers a
+// collection's columns from one sampled document, and a field that is null there is invisible.
 
 const str = { bsonType: 'string' };
 const nullableStr = { bsonType: ['string', 'null'] };
@@ -133,8 +137,51 @@ const collections = {
   ),
 };
 
+// The Trino type of a field: the widest of its BSON types (null aside). Numbers that may be
+// fractional are double, whole numbers bigint, dates timestamp(3) (BSON dates are milliseconds).
+const TRINO_TYPES = {
+  string: 'varchar',
+  bool: 'boolean',
+  date: 'timestamp(3)',
+  int: 'bigint',
+  long: 'bigint',
+  double: 'double',
+  decimal: 'double',
+};
+
+function trinoType(collectionName, field, spec) {
+  if (spec.enum) return 'varchar';
+  const bson = [].concat(spec.bsonType).filter((t) => t !== 'null');
+  const types = [...new Set(bson.map((t) => TRINO_TYPES[t]))];
+  if (types.length === 1 && types[0]) return types[0];
+  if (types.every((t) => t === 'bigint' || t === 'double')) return 'double';
+  throw new Error(
+    `${collectionName}.${field}: no Trino type for BSON ${JSON.stringify(spec.bsonType)}`,
+  );
+}
+
+// One `_schema` document per collection: { table, fields: [{ name, type, hidden }] }. `_id` is
+// the event id (a string), kept hidden as Trino hides its own ObjectId ids.
+function trinoTables() {
+  return Object.entries(collections).map(([table, spec]) => ({
+    table,
+    fields: [
+      { name: '_id', type: 'varchar', hidden: true },
+      ...Object.entries(spec.validator.$jsonSchema.properties)
+        .filter(([field]) => field !== '_id')
+        .map(([field, fieldSpec]) => ({
+          name: field,
+          type: trinoType(table, field, fieldSpec),
+          hidden: false,
+        })),
+    ],
+  }));
+}
+
+const TRINO_SCHEMA_COLLECTION = '_schema';
+
 if (typeof module !== 'undefined' && module.exports) {
-  module.exports = { collections };
+  module.exports = { collections, trinoTables, TRINO_SCHEMA_COLLECTION };
 } else {
   // mongosh: apply to the current database.
   const existing = db.getCollectionNames();
@@ -147,5 +194,10 @@ if (typeof module !== 'undefined' && module.exports) {
         unique: Boolean(index.unique),
       });
     }
+  }
+  for (const definition of trinoTables()) {
+    db.getCollection(TRINO_SCHEMA_COLLECTION).replaceOne({ table: definition.table }, definition, {
+      upsert: true,
+    });
   }
 }

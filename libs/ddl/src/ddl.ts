@@ -67,26 +67,45 @@ export async function applyPostgresSchema(
   });
 }
 
+/** A Trino table definition as the MongoDB connector reads it from its schema collection. */
+export interface TrinoTableDefinition {
+  readonly table: string;
+  readonly fields: readonly { name: string; type: string; hidden: boolean }[];
+}
+
 interface MongoSchema {
   readonly collections: Record<
     string,
     { validator: Document; indexes: (IndexDescription & { name: string })[] }
   >;
+  readonly trinoTables: () => TrinoTableDefinition[];
+  readonly TRINO_SCHEMA_COLLECTION: string;
+}
+
+function mongoSchema(ddlDir: string): MongoSchema {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the schema file is plain JS shared with mongosh
+  return require(resolve(ddlDir, 'mongodb_schema.js')) as MongoSchema;
+}
+
+/** The columns Trino sees for each clickstream collection, from ddl/mongodb_schema.js. */
+export function trinoMongoTables(ddlDir = defaultDdlDir()): TrinoTableDefinition[] {
+  return mongoSchema(ddlDir).trinoTables();
 }
 
 /**
  * Creates the clickstream collections of ddl/mongodb_schema.js with their validators and
- * indexes. Validators are a second line behind the contracts' validation at the edge: a real
- * MongoDB enforces them; the local wire-protocol server accepts them without enforcing, and a
- * server that refuses them still gets its collections and indexes (with a warning).
+ * indexes, and writes their Trino table definitions to the schema collection, replacing any
+ * that Trino inferred from a sampled document. Validators are a second line behind the
+ * contracts' validation at the edge: a real MongoDB enforces them; the local wire-protocol
+ * server accepts them without enforcing, and a server that refuses them still gets its
+ * collections and indexes (with a warning).
  */
 export async function applyMongoSchema(
   mongo: MongoService,
   database: string,
   ddlDir = defaultDdlDir(),
 ): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the schema file is plain JS shared with mongosh
-  const { collections } = require(resolve(ddlDir, 'mongodb_schema.js')) as MongoSchema;
+  const { collections, trinoTables, TRINO_SCHEMA_COLLECTION } = mongoSchema(ddlDir);
   const db = mongo.db(database);
   const existing = new Set(
     (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name),
@@ -103,5 +122,9 @@ export async function applyMongoSchema(
       if (!existing.has(name)) await db.createCollection(name).catch(() => undefined);
     }
     await db.collection(name).createIndexes(spec.indexes);
+  }
+  const schema = db.collection<TrinoTableDefinition>(TRINO_SCHEMA_COLLECTION);
+  for (const definition of trinoTables()) {
+    await schema.replaceOne({ table: definition.table }, definition, { upsert: true });
   }
 }
