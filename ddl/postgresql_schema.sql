@@ -69,3 +69,16 @@ CREATE TABLE IF NOT EXISTS ab_test_results (
   CONSTRAINT ck_ab_results_counts CHECK (conversions <= participants),
   CONSTRAINT ck_ab_results_period CHECK (period_end >= period_start)
 );
+
+-- Every run of the batch (apps/batch): its cutoff, timing, outcome and each step's duration and
+-- row counts, so the last run's figures can be served.
+CREATE TABLE IF NOT EXISTS batch_runs (
+  run_id      VARCHAR(40)  PRIMARY KEY,
+  as_of       TIMESTAMPTZ  NOT NULL,
+  started_at  TIMESTAMPTZ  NOT NULL,
+  finished_at TIMESTAMPTZ  NOT NULL,
+  status      VARCHAR(10)  NOT NULL CHECK (status IN ('succeeded', 'failed')),
+  steps       JSONB        NOT NULL,
+  error       TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_batch_runs_started ON batch_runs (started_at DESC);

@@ -55,6 +55,13 @@ export const mariadb: StackService = {
         '--character-set-server=utf8mb4',
         '--collation-server=utf8mb4_unicode_ci',
         '--default-time-zone=+00:00',
+        // MariaDB 10 announces itself to clients as "5.5.5-10.x": MySQL's JDBC driver (Trino's
+        // mysql connector) takes that for MySQL 5.5, which had no fractional seconds, and reads
+        // every DATETIME(3) as timestamp(0), failing on the milliseconds. Announced as the MySQL
+        // release whose dialect MariaDB 10.11 speaks (5.7.19: the driver asks a later 5.7 for
+        // transaction_isolation, which 10.11 names tx_isolation), the driver reads them as
+        // timestamp(3). Other clients (mysql2, the mariadb CLI) do not depend on it.
+        '--version=5.7.19-MariaDB-10.11',
         '--innodb-buffer-pool-size=256M',
         '--max-connections=300',
         '--log-error',

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { AmatoError, createLogger, exitOnFailure, setLogLevel } from '@amato/common';
+import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { topicSpecs, topicsFor } from '@amato/contracts';
 import { Dataset, MAX_SCALE, MIN_SCALE, publish, type PublishSummary } from '@amato/generator';
@@ -33,14 +33,6 @@ Topics are <kafka.topicPrefix>.customers|transactions|campaigns|clickstream (con
 AMATO_KAFKA__TOPIC_PREFIX); the Kafka brokers come from config as well.`;
 
 const logger = createLogger('generator');
-
-class UsageError extends AmatoError {
-  readonly code = 'USAGE';
-  readonly retriable = false;
-  constructor(message: string) {
-    super(`${message}; see --help`);
-  }
-}
 
 function number(
   name: string,

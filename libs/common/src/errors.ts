@@ -4,7 +4,12 @@
  * until each of them has decided what it means.
  */
 export type AmatoErrorCode =
-  'CONFIG_INVALID' | 'DEPENDENCY_UNAVAILABLE' | 'PORT_TAKEN' | 'TRINO_QUERY_FAILED' | 'USAGE';
+  | 'BATCH_STEP_FAILED'
+  | 'CONFIG_INVALID'
+  | 'DEPENDENCY_UNAVAILABLE'
+  | 'PORT_TAKEN'
+  | 'TRINO_QUERY_FAILED'
+  | 'USAGE';
 
 /**
  * Domain errors carry a stable code and say whether retrying can help, so callers (HTTP filters,
@@ -39,6 +44,16 @@ export class ConfigError extends AmatoError {
       `invalid configuration (${source}):\n` +
         problems.map((p) => `  - ${p.key}: ${p.problem}`).join('\n'),
     );
+  }
+}
+
+/** A command was called wrongly (an unknown option, a bad value); exit code 2. */
+export class UsageError extends AmatoError {
+  readonly code = 'USAGE';
+  readonly retriable = false;
+
+  constructor(message: string) {
+    super(`${message}; see --help`);
   }
 }
 

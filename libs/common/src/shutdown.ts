@@ -33,6 +33,7 @@ export function exitCodeOf(err: AmatoError): 1 | 2 {
     case 'CONFIG_INVALID':
     case 'USAGE':
       return 2;
+    case 'BATCH_STEP_FAILED':
     case 'DEPENDENCY_UNAVAILABLE':
     case 'PORT_TAKEN':
     case 'TRINO_QUERY_FAILED':

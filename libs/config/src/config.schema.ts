@@ -107,6 +107,16 @@ export const AppConfigSchema = T.Object(
       },
       strict,
     ),
+    batch: T.Object(
+      {
+        analyticsSchema: T.String({
+          pattern: '^[a-z][a-z0-9_]{0,40}$',
+          expected: 'a PostgreSQL schema name (a-z, 0-9, _; at most 41 characters)',
+        }),
+        sqlDir: NonEmpty,
+      },
+      strict,
+    ),
     sink: T.Object(
       {
         groupId: T.String({

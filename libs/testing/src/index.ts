@@ -10,3 +10,4 @@ export * from './own-world';
 export * from './resources';
 export * from './service-process';
 export * from './wait-for';
+export * from './land-dataset';

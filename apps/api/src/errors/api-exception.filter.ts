@@ -26,6 +26,9 @@ export function httpOutcomeOf(err: AmatoError): HttpOutcome {
       return { status: HttpStatus.SERVICE_UNAVAILABLE, expose: true };
     case 'TRINO_QUERY_FAILED':
       return { status: HttpStatus.BAD_GATEWAY, expose: true };
+    // A batch run's failure, met by an endpoint that reads its results: they are not there.
+    case 'BATCH_STEP_FAILED':
+      return { status: HttpStatus.SERVICE_UNAVAILABLE, expose: true };
     // Errors of starting a command; met while answering a request they are a bug, and their
     // message (configuration values, ports) is for the operator, not the client.
     case 'CONFIG_INVALID':

@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { BatchRunner, loadScripts, type BatchProgress } from '@amato/batch';
+import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
+import { loadConfig } from '@amato/config';
+import { PostgresService } from '@amato/postgres';
+import { TrinoService } from '@amato/trino';
+import { applyPostgresSchema } from '@amato/ddl';
+
+const HELP = `amato batch: the batch analytics, Trino SQL over MySQL, PostgreSQL and MongoDB.
+
+usage: ./amato batch [options]          (or: npm run batch -- [options])
+
+Runs every step of <batch.sqlDir> (sql/NN_name.sql) in order through Trino, with the cutoff
+--as-of: data quality, RFM and lifetime value, and what later steps add. The results go to a
+schema of the run's own in PostgreSQL and replace <batch.analyticsSchema> (default analytics)
+in one transaction when every step has succeeded; a failed run leaves the previous results as
+they were, says which file, line and Trino message failed, and exits 1. Each run's per-step
+durations and row counts are recorded in <postgres.schema>.batch_runs.
+
+options:
+  --as-of TIME    the cutoff, an ISO 8601 time (e.g. 2026-01-01 or 2026-01-01T12:00:00Z);
+                  default now. The same cutoff over the same data gives the same results.
+  -h, --help      this text
+
+Settings come from config/default.yaml and AMATO_* variables (see README.md).`;
+
+const logger = createLogger('batch');
+
+export function parseBatchArgs(argv: readonly string[]): { asOf: Date; help: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const raw = values['as-of'];
+  const asOf = raw === undefined ? new Date() : new Date(raw);
+  if (raw !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(asOf.getTime())))
+    throw new UsageError(
+      `--as-of must be an ISO 8601 time such as 2026-01-01T00:00:00Z, got "${raw}"`,
+    );
+  return { asOf, help: values.help === true };
+}
+
+/** One line a step, for a person at a terminal. */
+const printer: BatchProgress = {
+  stepStarted(index, total, script) {
+    process.stdout.write(`[${index + 1}/${total}] ${script.name} … `);
+  },
+  statementDone() {
+    /* one line per step is enough */
+  },
+  stepDone(result) {
+    const tables = Object.entries(result.tables)
+      .map(([t, n]) => `${t} ${n.toLocaleString('en')}`)
+      .join(', ');
+    process.stdout.write(`${result.seconds.toFixed(1)} s (${tables || 'no tables'})\n`);
+  },
+};
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseBatchArgs(argv);
+  if (args.help) {
+    console.log(HELP);
+    return;
+  }
+  const config = loadConfig();
+  setLogLevel(config.log.level);
+  const scripts = loadScripts(config.batch.sqlDir);
+  if (scripts.length === 0)
+    throw new UsageError(`no batch steps (NN_name.sql) in ${config.batch.sqlDir}`);
+  const trino = new TrinoService(config.trino);
+  const postgres = new PostgresService(config.postgres);
+  try {
+    await Promise.all([trino.connect(), postgres.connect()]);
+    // batch_runs lives with AMATO's other PostgreSQL tables; idempotent.
+    await applyPostgresSchema(postgres, config.postgres.schema);
+    console.log(
+      `batch as of ${args.asOf.toISOString()}: ${scripts.length} steps into ${config.batch.analyticsSchema}`,
+    );
+    const started = performance.now();
+    const run = await new BatchRunner(trino, postgres, config)
+      .run(scripts, {
+        asOf: args.asOf,
+        analyticsSchema: config.batch.analyticsSchema,
+        progress: printer,
+      })
+      .catch((err: unknown) => {
+        process.stdout.write('failed\n');
+        throw err;
+      });
+    console.log(
+      `done in ${((performance.now() - started) / 1000).toFixed(1)} s: run ${run.runId}, results in ${config.batch.analyticsSchema}`,
+    );
+  } finally {
+    await postgres.close();
+  }
+}
+
+if (require.main === module) main(process.argv.slice(2)).catch(exitOnFailure('batch', logger));

@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import { createLogger } from '@amato/common';
+import type { AppConfig } from '@amato/config';
+import type { PostgresService } from '@amato/postgres';
+import { TrinoQueryError, type TrinoService } from '@amato/trino';
+import { BatchStepError } from './batch-errors';
+import type { SqlScript } from './sql-script';
+import { renderSql, type TemplateValues, TemplateError, timestampLiteral } from './sql-template';
+
+/** One step's outcome: time taken and the rows of each table it produced. */
+export interface StepResult {
+  readonly step: string;
+  readonly file: string;
+  readonly seconds: number;
+  readonly statements: number;
+  readonly tables: Readonly<Record<string, number>>;
+}
+
+export interface BatchRun {
+  readonly runId: string;
+  readonly asOf: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly status: 'succeeded' | 'failed';
+  readonly steps: readonly StepResult[];
+  readonly error: string | null;
+}
+
+export interface BatchProgress {
+  stepStarted(index: number, total: number, script: SqlScript): void;
+  statementDone(index: number, statements: number): void;
+  stepDone(result: StepResult): void;
+}
+
+export interface BatchOptions {
+  readonly asOf: Date;
+  /** The schema the results are swapped into (batch.analyticsSchema). */
+  readonly analyticsSchema: string;
+  readonly progress?: BatchProgress;
+}
+
+/**
+ * Runs the batch: every step's statements through Trino, in order, with the cutoff `asOf`, into
+ * a schema of this run's own in PostgreSQL (`<analytics>_run_<id>`); when all succeeded, that
+ * schema replaces the analytics schema in one PostgreSQL transaction, so readers see either
+ * the previous results or the new ones, never a mix. A failed run drops its own schema and
+ * leaves the previous results readable. Each run is recorded in <postgres.schema>.batch_runs.
+ */
+export class BatchRunner {
+  private readonly logger = createLogger(BatchRunner.name);
+
+  constructor(
+    private readonly trino: TrinoService,
+    private readonly postgres: PostgresService,
+    private readonly config: Pick<AppConfig, 'trino' | 'mysql' | 'postgres' | 'mongo'>,
+  ) {}
+
+  /** The placeholders a step may use. */
+  values(asOf: Date, runSchema: string): TemplateValues {
+    const { catalogs } = this.config.trino;
+    return {
+      mysql: `${catalogs.mysql}.${this.config.mysql.database}`,
+      postgresql: `${catalogs.postgresql}.${this.config.postgres.schema}`,
+      mongodb: `${catalogs.mongodb}.${this.config.mongo.database}`,
+      analytics: `${catalogs.postgresql}.${runSchema}`,
+      as_of: timestampLiteral(asOf),
+    };
+  }
+
+  async run(scripts: readonly SqlScript[], options: BatchOptions): Promise<BatchRun> {
+    const runId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
+    const runSchema = `${options.analyticsSchema}_run_${runId}`;
+    const startedAt = new Date().toISOString();
+    const values = this.values(options.asOf, runSchema);
+    const steps: StepResult[] = [];
+    let error: string | null = null;
+    try {
+      await this.postgres.query(`CREATE SCHEMA ${runSchema}`);
+      for (const [index, script] of scripts.entries()) {
+        options.progress?.stepStarted(index, scripts.length, script);
+        const result = await this.runStep(script, values);
+        steps.push(result);
+        options.progress?.stepDone(result);
+      }
+      await this.swapIn(runSchema, options.analyticsSchema);
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+      await this.postgres
+        .query(`DROP SCHEMA IF EXISTS ${runSchema} CASCADE`)
+        .catch((dropErr: unknown) => {
+          this.logger.warn({ err: dropErr, schema: runSchema }, 'could not drop a failed run');
+        });
+      await this.record({ runId, options, startedAt, steps, error });
+      throw err;
+    }
+    return this.record({ runId, options, startedAt, steps, error });
+  }
+
+  private async runStep(script: SqlScript, values: TemplateValues): Promise<StepResult> {
+    const started = performance.now();
+    for (const [i, statement] of script.statements.entries()) {
+      let sql: string;
+      try {
+        sql = renderSql(statement.sql, values, `${script.file}:${statement.line}`);
+      } catch (err) {
+        if (err instanceof TemplateError)
+          throw new BatchStepError(script.file, statement.line, undefined, err.message);
+        throw err;
+      }
+      try {
+        await this.trino.query(sql);
+      } catch (err) {
+        if (err instanceof TrinoQueryError) {
+          const at = locationOf(err);
+          throw new BatchStepError(
+            script.file,
+            statement.line + (at ? at.line - 1 : 0),
+            at?.column,
+            err.message,
+            err,
+          );
+        }
+        throw err;
+      }
+      this.logger.debug({ file: script.file, statement: i + 1 }, 'statement done');
+    }
+    const tables: Record<string, number> = {};
+    for (const table of script.produces) {
+      const [row] = await this.trino.query<{ n: number }>(
+        `SELECT count(*) AS n FROM ${values.analytics ?? ''}.${table}`,
+      );
+      tables[table] = row?.n ?? 0;
+    }
+    return {
+      step: script.name,
+      file: script.file,
+      seconds: (performance.now() - started) / 1000,
+      statements: script.statements.length,
+      tables,
+    };
+  }
+
+  /** The new results replace the old in one transaction (PostgreSQL DDL is transactional). */
+  private async swapIn(runSchema: string, analytics: string): Promise<void> {
+    await this.postgres.transaction(async (client) => {
+      await client.query(`DROP SCHEMA IF EXISTS ${analytics} CASCADE`);
+      await client.query(`ALTER SCHEMA ${runSchema} RENAME TO ${analytics}`);
+    });
+  }
+
+  private async record(run: {
+    runId: string;
+    options: BatchOptions;
+    startedAt: string;
+    steps: readonly StepResult[];
+    error: string | null;
+  }): Promise<BatchRun> {
+    const out: BatchRun = {
+      runId: run.runId,
+      asOf: run.options.asOf.toISOString(),
+      startedAt: run.startedAt,
+      finishedAt: new Date().toISOString(),
+      status: run.error === null ? 'succeeded' : 'failed',
+      steps: run.steps,
+      error: run.error,
+    };
+    await this.postgres.query(
+      `INSERT INTO ${this.config.postgres.schema}.batch_runs
+         (run_id, as_of, started_at, finished_at, status, steps, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        out.runId,
+        out.asOf,
+        out.startedAt,
+        out.finishedAt,
+        out.status,
+        JSON.stringify(out.steps),
+        out.error,
+      ],
+    );
+    return out;
+  }
+
+  /** The latest recorded run, or undefined before the first. */
+  async lastRun(): Promise<BatchRun | undefined> {
+    const [row] = await this.postgres.query<{
+      run_id: string;
+      as_of: Date;
+      started_at: Date;
+      finished_at: Date;
+      status: 'succeeded' | 'failed';
+      steps: StepResult[];
+      error: string | null;
+    }>(
+      `SELECT run_id, as_of, started_at, finished_at, status, steps, error
+       FROM ${this.config.postgres.schema}.batch_runs ORDER BY started_at DESC LIMIT 1`,
+    );
+    if (!row) return undefined;
+    return {
+      runId: row.run_id,
+      asOf: row.as_of.toISOString(),
+      startedAt: row.started_at.toISOString(),
+      finishedAt: row.finished_at.toISOString(),
+      status: row.status,
+      steps: row.steps,
+      error: row.error,
+    };
+  }
+}
+
+/** Where in the statement Trino found the problem: its errorLocation, or `line L:C:` in the message. */
+export function locationOf(err: TrinoQueryError): { line: number; column: number } | undefined {
+  const loc = (err.trinoError as { errorLocation?: { lineNumber?: number; columnNumber?: number } })
+    .errorLocation;
+  if (loc?.lineNumber !== undefined) return { line: loc.lineNumber, column: loc.columnNumber ?? 1 };
+  const m = /line (\d+):(\d+)/.exec(err.trinoError.message);
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
+}

@@ -1,0 +1,4 @@
+export * from './batch-errors';
+export * from './batch-runner';
+export * from './sql-script';
+export * from './sql-template';

@@ -1,0 +1,173 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchRunner, BatchStepError, loadScripts } from '@amato/batch';
+import { Dataset } from '@amato/generator';
+import { landDataset, ownWorld, testConfig } from '@amato/testing';
+import { TrinoService } from '@amato/trino';
+
+type Check = {
+  check_name: string;
+  failing_rows: number;
+  examples: string | null;
+};
+
+/**
+ * The batch on a generated shop landed in this test's own database, schemas and collections:
+ * data quality finds nothing on clean data, then exactly the defects the test plants; RFM agrees
+ * with a direct aggregation in MySQL; a failing step names its file and line and leaves the
+ * previous results readable.
+ */
+describe('the batch', () => {
+  const world = ownWorld('batch');
+  const { name, mysql, postgres, mongo } = world;
+  const config = testConfig({
+    AMATO_MYSQL__DATABASE: name,
+    AMATO_POSTGRES__SCHEMA: name,
+    AMATO_MONGO__DATABASE: name,
+  });
+  const trino = new TrinoService(config.trino);
+  const analytics = `a_${name}`;
+  const asOf = new Date('2026-01-02T00:00:00Z');
+  const dataset = new Dataset({ seed: 17, scale: 0.01, end: new Date('2026-01-01T00:00:00Z') });
+  const runner = new BatchRunner(trino, postgres, config);
+  const pg = config.trino.catalogs.postgresql;
+
+  beforeAll(async () => {
+    await world.setUp();
+    await landDataset(world, dataset);
+  }, 240_000);
+
+  afterAll(async () => {
+    await postgres.query(`DROP SCHEMA IF EXISTS ${analytics} CASCADE`).catch(() => undefined);
+    await world.tearDown();
+  });
+
+  const failing = async () =>
+    trino.query<Check>(
+      `SELECT check_name, failing_rows, examples FROM ${pg}.${analytics}.data_quality_summary
+       WHERE failing_rows > 0 ORDER BY check_name`,
+    );
+
+  it('finds no defect in clean generated data, and computes RFM as MySQL does', async () => {
+    const run = await runner.run(loadScripts('sql'), { asOf, analyticsSchema: analytics });
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.map((s) => s.step)).toEqual(['01_data_cleanup', '02_customer_rfm']);
+    expect(await failing()).toEqual([]);
+
+    const direct = await mysql.query<{ customer_id: string; n: number; total: string }>(
+      `SELECT customer_id, COUNT(*) AS n, SUM(total_amount) AS total FROM \`${name}\`.transactions
+       WHERE order_status IN ('completed', 'shipped', 'delivered') AND transaction_date <= ?
+       GROUP BY customer_id`,
+      [asOf.toISOString().replace('T', ' ').replace('Z', '')],
+    );
+    const rfm = await trino.query<{ customer_id: string; frequency: number; monetary: string }>(
+      `SELECT customer_id, frequency, monetary FROM ${pg}.${analytics}.customer_rfm WHERE frequency > 0`,
+    );
+    const byId = new Map(rfm.map((r) => [r.customer_id, r]));
+    expect(rfm).toHaveLength(direct.length);
+    for (const d of direct) {
+      expect(byId.get(d.customer_id)?.frequency).toBe(d.n);
+      expect(Number(byId.get(d.customer_id)?.monetary)).toBeCloseTo(Number(d.total), 2);
+    }
+    const [{ customers } = { customers: 0 }] = await trino.query<{ customers: number }>(
+      `SELECT sum(customers) AS customers FROM ${pg}.${analytics}.rfm_segments`,
+    );
+    expect(customers).toBe(dataset.expected.customers);
+    const recorded = await runner.lastRun();
+    expect(recorded).toMatchObject({ runId: run.runId, status: 'succeeded' });
+  }, 180_000);
+
+  it('finds exactly the defects planted in the stores', async () => {
+    const [order] = await mysql.query<{ transaction_id: string }>(
+      `SELECT transaction_id FROM \`${name}\`.transactions ORDER BY transaction_id LIMIT 1`,
+    );
+    const orderId = order?.transaction_id ?? '';
+    // An order whose customer is gone (loaded around the foreign key), with a matching item.
+    await mysql.transaction(async (c) => {
+      await c.query('SET FOREIGN_KEY_CHECKS = 0');
+      await c.query(
+        `INSERT INTO \`${name}\`.transactions VALUES ('TXN_99999999', 'CUST_999999', '2025-06-01 10:00:00', 10.00, 'EUR', 'card', 'completed', 'store', NULL)`,
+      );
+      await c.query(
+        `INSERT INTO \`${name}\`.transaction_items (transaction_id, line_number, product_id, product_name, category, quantity, unit_price, discount_amount, line_total)
+         VALUES ('TXN_99999999', 1, 'PROD_0001', 'Planted', 'books', 1, 10.00, 0.00, 10.00)`,
+      );
+      await c.query('SET FOREIGN_KEY_CHECKS = 1');
+    });
+    // A line total that no longer matches its line, nor its order.
+    await mysql.execute(
+      `UPDATE \`${name}\`.transaction_items SET line_total = line_total + 1 WHERE transaction_id = ? AND line_number = 1`,
+      [orderId],
+    );
+    // A page view of a session that never was, and a session of a customer that never was.
+    await mongo
+      .db(name)
+      .collection('page_views')
+      .insertOne({
+        _id: 'planted-pv' as never,
+        page_view_id: 'PV_PLANTED',
+        session_id: 'SESS_MISSING',
+        customer_id: null,
+        timestamp: new Date('2025-06-01T10:00:00Z'),
+        page_url: '/',
+        page_type: 'home',
+        referrer: null,
+        time_on_page_seconds: 5,
+        scroll_depth: 0.5,
+        product_id: null,
+        category: null,
+        sequence_number: 1,
+      });
+    const [session] = await mongo.db(name).collection('sessions').find({}).limit(1).toArray();
+    await mongo
+      .db(name)
+      .collection('sessions')
+      .insertOne({
+        ...session,
+        _id: 'planted-session' as never,
+        session_id: 'SESS_PLANTED',
+        customer_id: 'CUST_999998',
+      });
+
+    const run = await runner.run(loadScripts('sql'), { asOf, analyticsSchema: analytics });
+    expect(run.status).toBe('succeeded');
+    const found = await failing();
+    expect(found.map((c) => [c.check_name, c.failing_rows])).toEqual([
+      ['page_views_orphan_session', 1],
+      ['sessions_orphan_customer', 1],
+      ['transaction_items_line_total', 1],
+      ['transactions_items_mismatch', 1],
+      ['transactions_orphan_customer', 1],
+    ]);
+    const examples = Object.fromEntries(found.map((c) => [c.check_name, c.examples]));
+    expect(examples).toMatchObject({
+      page_views_orphan_session: 'PV_PLANTED',
+      sessions_orphan_customer: 'SESS_PLANTED',
+      transactions_items_mismatch: orderId,
+      transactions_orphan_customer: 'TXN_99999999',
+    });
+  }, 180_000);
+
+  it('stops at a failing step naming its file and line, and leaves the previous results readable', async () => {
+    const before = await failing();
+    const dir = mkdtempSync(join(tmpdir(), 'amato-sql-'));
+    cpSync('sql/01_data_cleanup.sql', join(dir, '01_data_cleanup.sql'));
+    writeFileSync(
+      join(dir, '02_broken.sql'),
+      '-- A step with a mistake on its third line.\nCREATE TABLE ${analytics}.broken AS\nSELECT no_such_column\nFROM ${mysql}.customers;\n',
+    );
+    const failure = runner.run(loadScripts(dir), { asOf, analyticsSchema: analytics });
+    await expect(failure).rejects.toBeInstanceOf(BatchStepError);
+    await expect(failure).rejects.toThrow(
+      new RegExp(`^${join(dir, '02_broken.sql')}:3:8: Trino COLUMN_NOT_FOUND .*no_such_column`),
+    );
+    expect(await failing()).toEqual(before);
+    expect(await runner.lastRun()).toMatchObject({ status: 'failed' });
+    const leftovers = await postgres.query<{ n: number }>(
+      `SELECT COUNT(*)::int AS n FROM information_schema.schemata WHERE schema_name LIKE $1`,
+      [`${analytics}_run_%`],
+    );
+    expect(leftovers[0]?.n).toBe(0);
+  }, 120_000);
+});
