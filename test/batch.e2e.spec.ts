@@ -52,7 +52,12 @@ describe('the batch', () => {
   it('finds no defect in clean generated data, and computes RFM as MySQL does', async () => {
     const run = await runner.run(loadScripts('sql'), { asOf, analyticsSchema: analytics });
     expect(run.status).toBe('succeeded');
-    expect(run.steps.map((s) => s.step)).toEqual(['01_data_cleanup', '02_customer_rfm']);
+    expect(run.steps.map((s) => s.step)).toEqual([
+      '01_data_cleanup',
+      '02_customer_rfm',
+      '03_campaign_performance',
+      '04_customer_journey',
+    ]);
     expect(await failing()).toEqual([]);
 
     const direct = await mysql.query<{ customer_id: string; n: number; total: string }>(
@@ -77,6 +82,51 @@ describe('the batch', () => {
     const recorded = await runner.lastRun();
     expect(recorded).toMatchObject({ runId: run.runId, status: 'succeeded' });
   }, 180_000);
+
+  it('sums campaigns as PostgreSQL does and journeys as MongoDB holds them', async () => {
+    const campaigns = await trino.query<{ campaign_id: string; spend: string; sessions: number }>(
+      `SELECT campaign_id, spend, sessions FROM ${pg}.${analytics}.campaign_performance_summary`,
+    );
+    const spend = await postgres.query<{ campaign_id: string; spend: string }>(
+      `SELECT campaign_id, SUM(spend)::text AS spend FROM ${name}.campaign_performance GROUP BY campaign_id`,
+    );
+    const spendOf = new Map(spend.map((r) => [r.campaign_id, Number(r.spend)]));
+    expect(campaigns.length).toBeGreaterThan(0);
+    for (const c of campaigns)
+      expect(Number(c.spend)).toBeCloseTo(spendOf.get(c.campaign_id) ?? 0, 2);
+    const sessionsByCampaign = await mongo
+      .db(name)
+      .collection('sessions')
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { campaign_id: { $ne: null } } },
+        { $group: { _id: '$campaign_id', n: { $sum: 1 } } },
+      ])
+      .toArray();
+    const sessionsOf = new Map(sessionsByCampaign.map((r) => [r._id, r.n]));
+    for (const c of campaigns) expect(c.sessions).toBe(sessionsOf.get(c.campaign_id) ?? 0);
+
+    // Every page's next-page probabilities sum to 1; every session enters once and exits once.
+    const rows = await trino.query<{
+      from_page: string;
+      to_page: string;
+      transitions: number;
+      probability: number;
+    }>(
+      `SELECT from_page, to_page, transitions, probability FROM ${pg}.${analytics}.page_transitions`,
+    );
+    const sums = new Map<string, number>();
+    for (const r of rows) sums.set(r.from_page, (sums.get(r.from_page) ?? 0) + r.probability);
+    for (const total of sums.values()) expect(total).toBeCloseTo(1, 4);
+    const withViews = (await mongo.db(name).collection('page_views').distinct('session_id')).length;
+    const sumOf = (pick: (r: (typeof rows)[number]) => boolean) =>
+      rows.filter(pick).reduce((n, r) => n + r.transitions, 0);
+    expect(sumOf((r) => r.from_page === 'ENTRY')).toBe(withViews);
+    expect(sumOf((r) => r.to_page === 'EXIT')).toBe(withViews);
+    const [{ sessions } = { sessions: 0 }] = await trino.query<{ sessions: number }>(
+      `SELECT sum(sessions) AS sessions FROM ${pg}.${analytics}.conversion_by_depth`,
+    );
+    expect(sessions).toBe(dataset.expected.sessions);
+  }, 60_000);
 
   it('finds exactly the defects planted in the stores', async () => {
     const [order] = await mysql.query<{ transaction_id: string }>(
