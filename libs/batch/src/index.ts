@@ -2,3 +2,5 @@ export * from './batch-errors';
 export * from './batch-runner';
 export * from './sql-script';
 export * from './sql-template';
+export * from './offline-features';
+export * from './parity';
