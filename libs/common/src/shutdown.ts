@@ -35,6 +35,7 @@ export function exitCodeOf(err: AmatoError): 1 | 2 {
       return 2;
     case 'BATCH_STEP_FAILED':
     case 'DEPENDENCY_UNAVAILABLE':
+    case 'EXPERIMENT_INPUT_INVALID':
     case 'PORT_TAKEN':
     case 'TRINO_QUERY_FAILED':
       return 1;

@@ -29,6 +29,10 @@ export function httpOutcomeOf(err: AmatoError): HttpOutcome {
     // A batch run's failure, met by an endpoint that reads its results: they are not there.
     case 'BATCH_STEP_FAILED':
       return { status: HttpStatus.SERVICE_UNAVAILABLE, expose: true };
+    // The caller sent statistics that cannot describe an experiment; the message names the test,
+    // the variant and the field to correct.
+    case 'EXPERIMENT_INPUT_INVALID':
+      return { status: HttpStatus.BAD_REQUEST, expose: true };
     // Errors of starting a command; met while answering a request they are a bug, and their
     // message (configuration values, ports) is for the operator, not the client.
     case 'CONFIG_INVALID':
