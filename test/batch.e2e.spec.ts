@@ -1,10 +1,12 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchRunner, BatchStepError, loadScripts } from '@amato/batch';
+import { AnalyticsReader, BatchRunner, BatchStepError, loadScripts } from '@amato/batch';
 import { Dataset } from '@amato/generator';
 import { landDataset, ownWorld, testConfig } from '@amato/testing';
 import { TrinoService } from '@amato/trino';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApi } from '../apps/api/src/main';
 
 type Check = {
   check_name: string;
@@ -31,6 +33,7 @@ describe('the batch', () => {
   const asOf = new Date('2026-01-02T00:00:00Z');
   const dataset = new Dataset({ seed: 17, scale: 0.01, end: new Date('2026-01-01T00:00:00Z') });
   const runner = new BatchRunner(trino, postgres, config);
+  const reader = new AnalyticsReader(postgres, `a_${name}`, name);
   const pg = config.trino.catalogs.postgresql;
 
   beforeAll(async () => {
@@ -52,12 +55,10 @@ describe('the batch', () => {
   it('finds no defect in clean generated data, and computes RFM as MySQL does', async () => {
     const run = await runner.run(loadScripts('sql'), { asOf, analyticsSchema: analytics });
     expect(run.status).toBe('succeeded');
-    expect(run.steps.map((s) => s.step)).toEqual([
-      '01_data_cleanup',
-      '02_customer_rfm',
-      '03_campaign_performance',
-      '04_customer_journey',
-    ]);
+    expect(run.steps.map((s) => s.step)).toEqual(loadScripts('sql').map((s) => s.name));
+    expect(run.steps.map((s) => s.step)).toEqual(
+      expect.arrayContaining(['01_data_cleanup', '02_customer_rfm', '06_training_dataset']),
+    );
     expect(await failing()).toEqual([]);
 
     const direct = await mysql.query<{ customer_id: string; n: number; total: string }>(
@@ -79,7 +80,7 @@ describe('the batch', () => {
       `SELECT sum(customers) AS customers FROM ${pg}.${analytics}.rfm_segments`,
     );
     expect(customers).toBe(dataset.expected.customers);
-    const recorded = await runner.lastRun();
+    const recorded = await reader.lastRun();
     expect(recorded).toMatchObject({ runId: run.runId, status: 'succeeded' });
   }, 180_000);
 
@@ -199,6 +200,97 @@ describe('the batch', () => {
     });
   }, 180_000);
 
+  describe('over HTTP', () => {
+    let api: NestFastifyApplication;
+    const headers = { 'x-api-key': 'test-key-analytics-0123456789' };
+    const get = async (url: string) => {
+      const r = await api.inject({ method: 'GET', url, headers });
+      return { status: r.statusCode, body: r.json<Record<string, unknown>>() };
+    };
+
+    beforeAll(async () => {
+      api = await createApi({
+        ...config,
+        api: { ...config.api, apiKeys: [headers['x-api-key']] },
+        batch: { ...config.batch, analyticsSchema: analytics },
+      });
+      await api.init();
+      await api.getHttpAdapter().getInstance().ready();
+    });
+
+    afterAll(() => api.close());
+
+    it('serves the data-quality checks, paged and filtered', async () => {
+      const all = await get('/analytics/data-quality?limit=5');
+      expect(all.status).toBe(200);
+      expect(all.body).toMatchObject({ limit: 5, offset: 0 });
+      expect((all.body.items as unknown[]).length).toBe(5);
+      // The defects planted above are all errors.
+      const failing = await get('/analytics/data-quality?failing=true&severity=error');
+      expect(failing.body.total).toBe(5);
+      expect(
+        (failing.body.items as { check_name: string }[]).map((c) => c.check_name).sort(),
+      ).toEqual([
+        'page_views_orphan_session',
+        'sessions_orphan_customer',
+        'transaction_items_line_total',
+        'transactions_items_mismatch',
+        'transactions_orphan_customer',
+      ]);
+    });
+
+    it('serves RFM segments and customers, campaigns, channels and journeys', async () => {
+      const segments = await get('/analytics/rfm/segments');
+      expect(segments.status).toBe(200);
+      const customers = (segments.body as unknown as { customers: number }[]).reduce(
+        (n, s) => n + s.customers,
+        0,
+      );
+      expect(customers).toBe(dataset.expected.customers);
+      const champions = await get('/analytics/rfm/customers?segment=Champions&limit=3');
+      expect(champions.status).toBe(200);
+      expect(
+        (champions.body.items as { rfm_segment: string }[]).every(
+          (c) => c.rfm_segment === 'Champions',
+        ),
+      ).toBe(true);
+      const campaigns = await get('/analytics/campaigns?limit=2');
+      expect(campaigns.body.total).toBeGreaterThan(0);
+      expect(typeof (campaigns.body.items as { roas: unknown }[])[0]?.roas).toBe('number');
+      expect((await get('/analytics/channels')).status).toBe(200);
+      const entry = await get('/analytics/journeys/transitions?from_page=ENTRY');
+      const rows = entry.body as unknown as { probability: number }[];
+      expect(rows.reduce((p, r) => p + r.probability, 0)).toBeCloseTo(1, 4);
+      expect((await get('/analytics/journeys/paths?limit=10')).status).toBe(200);
+      expect((await get('/analytics/journeys/depth')).status).toBe(200);
+      expect((await get('/analytics/batch/last')).body).toMatchObject({ status: 'succeeded' });
+    });
+
+    it('refuses bad parameters with a 400 naming them', async () => {
+      const bad = await get('/analytics/rfm/customers?segment=Nobody&limit=0');
+      expect(bad.status).toBe(400);
+      expect(String(bad.body.message)).toMatch(/segment: expected one of Champions/);
+      expect(String(bad.body.message)).toMatch(/limit: expected a whole number from 1 to 1000/);
+      const unknown = await get('/analytics/channels?drop=table');
+      expect(unknown.status).toBe(400);
+      const injection = await get("/analytics/campaigns?channel=email'%20OR%201=1--");
+      expect(injection.status).toBe(400);
+    });
+
+    it('says when no batch has produced the results yet', async () => {
+      const empty = await createApi({
+        ...config,
+        api: { ...config.api, apiKeys: [headers['x-api-key']] },
+        batch: { ...config.batch, analyticsSchema: 'no_such_analytics' },
+      });
+      await empty.init();
+      const r = await empty.inject({ method: 'GET', url: '/analytics/rfm/segments', headers });
+      expect(r.statusCode).toBe(404);
+      expect(r.json<{ message: string }>().message).toMatch(/run `\.\/amato batch`/);
+      await empty.close();
+    });
+  });
+
   it('stops at a failing step naming its file and line, and leaves the previous results readable', async () => {
     const before = await failing();
     const dir = mkdtempSync(join(tmpdir(), 'amato-sql-'));
@@ -213,7 +305,7 @@ describe('the batch', () => {
       new RegExp(`^${join(dir, '02_broken.sql')}:3:8: Trino COLUMN_NOT_FOUND .*no_such_column`),
     );
     expect(await failing()).toEqual(before);
-    expect(await runner.lastRun()).toMatchObject({ status: 'failed' });
+    expect(await reader.lastRun()).toMatchObject({ status: 'failed' });
     const leftovers = await postgres.query<{ n: number }>(
       `SELECT COUNT(*)::int AS n FROM information_schema.schemata WHERE schema_name LIKE $1`,
       [`${analytics}_run_%`],

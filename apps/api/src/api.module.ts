@@ -11,6 +11,8 @@ import { MysqlModule, MysqlService } from '@amato/mysql';
 import { PostgresModule, PostgresService } from '@amato/postgres';
 import { RedisService } from '@amato/redis';
 import { TrinoModule, TrinoService } from '@amato/trino';
+import { AnalyticsReader } from '@amato/batch';
+import { AnalyticsController } from './analytics/analytics.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { FeaturesController } from './features/features.controller';
@@ -45,7 +47,13 @@ export class ApiModule {
         MongoModule.lazy(),
         TrinoModule.lazy(),
       ],
-      controllers: [RootController, HealthController, MetricsController, FeaturesController],
+      controllers: [
+        RootController,
+        HealthController,
+        MetricsController,
+        FeaturesController,
+        AnalyticsController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -55,6 +63,12 @@ export class ApiModule {
           provide: KafkaService,
           useFactory: (c: ConfigService) => new KafkaService(c.kafka),
           inject: [ConfigService],
+        },
+        {
+          provide: AnalyticsReader,
+          useFactory: (c: ConfigService, postgres: PostgresService) =>
+            new AnalyticsReader(postgres, c.batch.analyticsSchema, c.postgres.schema),
+          inject: [ConfigService, PostgresService],
         },
         MetricsService,
         HealthService,

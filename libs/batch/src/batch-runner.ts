@@ -180,32 +180,6 @@ export class BatchRunner {
     );
     return out;
   }
-
-  /** The latest recorded run, or undefined before the first. */
-  async lastRun(): Promise<BatchRun | undefined> {
-    const [row] = await this.postgres.query<{
-      run_id: string;
-      as_of: Date;
-      started_at: Date;
-      finished_at: Date;
-      status: 'succeeded' | 'failed';
-      steps: StepResult[];
-      error: string | null;
-    }>(
-      `SELECT run_id, as_of, started_at, finished_at, status, steps, error
-       FROM ${this.config.postgres.schema}.batch_runs ORDER BY started_at DESC LIMIT 1`,
-    );
-    if (!row) return undefined;
-    return {
-      runId: row.run_id,
-      asOf: row.as_of.toISOString(),
-      startedAt: row.started_at.toISOString(),
-      finishedAt: row.finished_at.toISOString(),
-      status: row.status,
-      steps: row.steps,
-      error: row.error,
-    };
-  }
 }
 
 /** Where in the statement Trino found the problem: its errorLocation, or `line L:C:` in the message. */

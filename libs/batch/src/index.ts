@@ -4,3 +4,4 @@ export * from './sql-script';
 export * from './sql-template';
 export * from './offline-features';
 export * from './parity';
+export * from './analytics-reader';

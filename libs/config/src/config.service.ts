@@ -28,6 +28,9 @@ export class ConfigService {
   get api(): AppConfig['api'] {
     return this.values.api;
   }
+  get batch(): AppConfig['batch'] {
+    return this.values.batch;
+  }
   get sink(): AppConfig['sink'] {
     return this.values.sink;
   }

@@ -25,9 +25,10 @@ export interface OwnWorld {
   tearDown(): Promise<void>;
 }
 
-export function ownWorld(prefix: string): OwnWorld {
+/** `existing`: the name of a world kept earlier (a benchmark's), to use again as it is. */
+export function ownWorld(prefix: string, existing?: string): OwnWorld {
   const config = testConfig();
-  const name = uniqueName(prefix);
+  const name = existing ?? uniqueName(prefix);
   const topics = topicsFor(name);
   const kafka = new KafkaService(config.kafka);
   const mysql = new MysqlService(config.mysql);
