@@ -20,7 +20,7 @@ const moduleNameMapper = { '^@amato/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 
 // ESM-only packages that CommonJS code requires; Node 20 loads them natively, jest's runtime
 // does not, so swc turns them into CommonJS.
-const esmPackages = ['content-disposition'];
+const esmPackages = ['content-disposition', 'hyparquet', 'hyparquet-writer'];
 
 /** @type {Config} */
 const base = {

@@ -1,7 +1,15 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnalyticsReader, BatchRunner, BatchStepError, loadScripts } from '@amato/batch';
+import {
+  AnalyticsReader,
+  BatchRunner,
+  BatchStepError,
+  exportTrainingDataset,
+  loadScripts,
+  TRAINING_COLUMNS,
+} from '@amato/batch';
+import { parquetReadObjects } from 'hyparquet';
 import { Dataset } from '@amato/generator';
 import { landDataset, ownWorld, testConfig } from '@amato/testing';
 import { TrinoService } from '@amato/trino';
@@ -83,6 +91,24 @@ describe('the batch', () => {
     const recorded = await reader.lastRun();
     expect(recorded).toMatchObject({ runId: run.runId, status: 'succeeded' });
   }, 180_000);
+
+  it('exports the training dataset to Parquet: one row per customer, every column, labels', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amato-dataset-'));
+    const out = await exportTrainingDataset(trino, `${pg}.${analytics}`, asOf, dir);
+    expect(out.rows).toBe(dataset.expected.customers);
+    const bytes = readFileSync(out.file);
+    const rows = await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    });
+    expect(rows).toHaveLength(dataset.expected.customers);
+    expect(Object.keys(rows[0] ?? {})).toEqual(TRAINING_COLUMNS.map((c) => c.name));
+    const buyers = rows.filter((r) => Number(r.frequency) > 0);
+    expect(buyers.length).toBeGreaterThan(0);
+    expect(rows.every((r) => typeof r.label_churned_next_90d === 'boolean')).toBe(true);
+    expect(readFileSync(join(dir, 'training_dataset.md'), 'utf8')).toContain(
+      '`label_revenue_next_90d`',
+    );
+  }, 60_000);
 
   it('sums campaigns as PostgreSQL does and journeys as MongoDB holds them', async () => {
     const campaigns = await trino.query<{ campaign_id: string; spend: string; sessions: number }>(

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { BatchRunner, loadScripts, type BatchProgress } from '@amato/batch';
+import { BatchRunner, exportTrainingDataset, loadScripts, type BatchProgress } from '@amato/batch';
 import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { PostgresService } from '@amato/postgres';
@@ -16,7 +16,9 @@ Runs every step of <batch.sqlDir> (sql/NN_name.sql) in order through Trino, with
 schema of the run's own in PostgreSQL and replace <batch.analyticsSchema> (default analytics)
 in one transaction when every step has succeeded; a failed run leaves the previous results as
 they were, says which file, line and Trino message failed, and exits 1. Each run's per-step
-durations and row counts are recorded in <postgres.schema>.batch_runs.
+durations and row counts are recorded in <postgres.schema>.batch_runs. Then the training
+dataset (one row per customer: the features, derived with the stream's code, context and
+labels) is written as Parquet to <batch.datasetDir> with its data dictionary beside it.
 
 options:
   --as-of TIME    the cutoff, an ISO 8601 time (e.g. 2026-01-01 or 2026-01-01T12:00:00Z);
@@ -94,6 +96,14 @@ async function main(argv: readonly string[]): Promise<void> {
         process.stdout.write('failed\n');
         throw err;
       });
+    process.stdout.write('training dataset … ');
+    const dataset = await exportTrainingDataset(
+      trino,
+      `${config.trino.catalogs.postgresql}.${config.batch.analyticsSchema}`,
+      args.asOf,
+      config.batch.datasetDir,
+    );
+    process.stdout.write(`${dataset.rows.toLocaleString('en')} customers in ${dataset.file}\n`);
     console.log(
       `done in ${((performance.now() - started) / 1000).toFixed(1)} s: run ${run.runId}, results in ${config.batch.analyticsSchema}`,
     );

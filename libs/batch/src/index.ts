@@ -5,3 +5,4 @@ export * from './sql-template';
 export * from './offline-features';
 export * from './parity';
 export * from './analytics-reader';
+export * from './training-dataset';

@@ -35,6 +35,10 @@ describe(isTransientError.name, () => {
     ['Mongo unreachable', withProps('selection', { name: 'MongoServerSelectionError' })],
     ['a Mongo network error', withProps('closed', { name: 'MongoNetworkError' })],
     ['a Mongo primary stepping down', withProps('stepdown', { code: 189 })],
+    [
+      'a Mongo bulk write whose connection timed out',
+      withProps('connection 11 to 127.0.0.1:17017 timed out', { name: 'MongoBulkWriteError' }),
+    ],
     ['a retryable Mongo write', withProps('x', { errorLabels: ['RetryableWriteError'] })],
     [
       'a retriable KafkaJS error',

@@ -69,6 +69,8 @@ const TRANSIENT_MESSAGES = [
   /^Reached the max retries per request limit/,
   /^Command timed out/,
   /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN) /,
+  // The Mongo driver's own socket errors, also when a bulk write reports them as its error.
+  /^connection \d+ to \S+ (timed out|closed)/,
 ];
 
 export function isTransientError(err: unknown): boolean {

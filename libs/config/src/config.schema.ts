@@ -114,6 +114,7 @@ export const AppConfigSchema = T.Object(
           expected: 'a PostgreSQL schema name (a-z, 0-9, _; at most 41 characters)',
         }),
         sqlDir: NonEmpty,
+        datasetDir: NonEmpty,
       },
       strict,
     ),
