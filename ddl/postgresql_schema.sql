@@ -1,4 +1,5 @@
--- AMATO — PostgreSQL (13+) schema: campaigns, their daily performance, A/B tests and results.
+-- AMATO — PostgreSQL (13+) schema: campaigns, their daily performance, A/B tests, their exposures
+-- and results.
 -- Applied into one schema (the caller sets search_path); every statement is idempotent.
 -- Ratios are generated columns, so they can never disagree with the counts they come from.
 
@@ -52,6 +53,19 @@ CREATE TABLE IF NOT EXISTS ab_tests (
   CONSTRAINT ck_ab_tests_dates CHECK (end_date >= start_date)
 );
 CREATE INDEX IF NOT EXISTS idx_ab_tests_campaign ON ab_tests (campaign_id);
+
+-- Who was shown which variant of a test, and when first: experiments are analysed from these
+-- joined with what the customers did (transactions in MySQL), before and after exposure.
+-- customer_id has no foreign key: customers live in MySQL.
+CREATE TABLE IF NOT EXISTS ab_test_exposures (
+  test_id     VARCHAR(20) NOT NULL REFERENCES ab_tests (test_id) ON DELETE CASCADE,
+  customer_id VARCHAR(20) NOT NULL,
+  variant     VARCHAR(20) NOT NULL CHECK (variant IN ('control', 'treatment')),
+  exposed_at  TIMESTAMPTZ NOT NULL,
+  updated_at  TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (test_id, customer_id)
+);
+CREATE INDEX IF NOT EXISTS idx_ab_exposures_customer ON ab_test_exposures (customer_id);
 
 CREATE TABLE IF NOT EXISTS ab_test_results (
   result_id       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

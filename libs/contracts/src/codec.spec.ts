@@ -98,6 +98,33 @@ describe(validateEvent.name, () => {
     expect(problems).toContainEqual(expect.stringMatching(/^payload\.surprise: /));
   });
 
+  it('names each malformed field of an A/B test exposure', () => {
+    const { reason, problems } = rejection(
+      validEvent('ab_test.exposure.recorded', {
+        test_id: 'AB_1',
+        customer_id: 'CUST_1',
+        variant: 'both' as never,
+        exposed_at: '2024-03-02',
+      }),
+    );
+    expect(reason).toMatch(/^invalid ab_test\.exposure\.recorded: payload\.test_id: /);
+    expect(problems).toEqual([
+      'payload.test_id: must be an A/B test id TEST_0001, got "AB_1"',
+      'payload.customer_id: must be a customer id like CUST_000001, got "CUST_1"',
+      'payload.variant: must be one of "control", "treatment", got "both"',
+      'payload.exposed_at: must be an ISO 8601 date-time with zone, e.g. 2024-01-15T10:30:00Z, got "2024-03-02"',
+    ]);
+  });
+
+  it('rejects an A/B test exposure without a customer', () => {
+    const { payload, ...envelope } = validEvent('ab_test.exposure.recorded');
+    const { customer_id, ...rest } = payload;
+    expect(customer_id).toBe('CUST_000001');
+    expect(rejection({ ...envelope, payload: rest }).problems).toContainEqual(
+      expect.stringMatching(/^payload\.customer_id: /),
+    );
+  });
+
   it('points into line items by index', () => {
     const event = validEvent('transaction.created');
     const items = event.payload.items.map((item, i) => (i === 1 ? { ...item, quantity: 0 } : item));
@@ -201,6 +228,7 @@ describe(partitionKey.name, () => {
     expect(partitionKey(validEvent('transaction.created'))).toBe('CUST_000001');
     expect(partitionKey(validEvent('campaign.performance.recorded'))).toBe('CAMP_0001');
     expect(partitionKey(validEvent('ab_test.result.recorded'))).toBe('TEST_0001');
+    expect(partitionKey(validEvent('ab_test.exposure.recorded'))).toBe('TEST_0001');
     expect(partitionKey(validEvent('page.viewed'))).toBe('SESS_0000000001');
   });
 });

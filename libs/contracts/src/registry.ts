@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Problem } from '@amato/common';
 import {
+  AbTestExposurePayload,
   AbTestPayload,
   AbTestResultPayload,
   CampaignPayload,
@@ -81,6 +82,12 @@ export const EVENTS = {
     payload: AbTestPayload,
     key: (p) => p.test_id,
     rules: abTestRules,
+  }),
+  'ab_test.exposure.recorded': define({
+    version: 1,
+    stream: 'campaigns',
+    payload: AbTestExposurePayload,
+    key: (p) => p.test_id,
   }),
   'ab_test.result.recorded': define({
     version: 1,

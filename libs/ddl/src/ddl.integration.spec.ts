@@ -18,6 +18,8 @@ const POSTGRES_FIELDS = {
   campaign_performance: 11,
   ab_tests: 11,
   ab_test_results: 10,
+  // AMATO's own: who was exposed to which variant of a test.
+  ab_test_exposures: 5,
   // AMATO's own: the record of batch runs.
   batch_runs: 7,
 };

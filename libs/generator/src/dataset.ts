@@ -16,10 +16,19 @@ import {
   type ProductInteractionPayload,
   type TransactionPayload,
   TRAFFIC_SOURCES,
+  VARIANTS,
 } from '@amato/contracts';
 import { allocate } from './allocate';
 import { DAY_MS, isoDate, seasonalTime, startOfDay } from './calendar';
 import { buildCatalog, type Product } from './catalog';
+import {
+  type Exposure,
+  type ExperimentWindow,
+  ExperimentTally,
+  findExposures,
+  plantLift,
+  type Visit,
+} from './experiments';
 import { TimeHeap } from './heap';
 import { Random, WeightedTable } from './random';
 import { volumesAt, type Volumes } from './volumes';
@@ -41,6 +50,7 @@ export interface ExpectedCounts {
   campaigns: number;
   campaign_performance: number;
   ab_tests: number;
+  ab_test_exposures: number;
   ab_test_results: number;
   sessions: number;
   page_views: number;
@@ -75,7 +85,14 @@ interface SessionPlan {
   readonly order: OrderPlan | null;
   readonly campaign: Campaign | null;
   readonly trafficSource: (typeof TRAFFIC_SOURCES)[number];
+  /** The A/B tests this session is the customer's first visit in. */
+  readonly exposures: readonly Exposure[];
 }
+
+/** An event planned ahead, or one (an A/B test's results) that sums what comes before it. */
+type PlannedEvent = AmatoEvent | ((tally: ExperimentTally) => AmatoEvent);
+
+const NO_EXPOSURES: readonly Exposure[] = [];
 
 interface OrderPlan {
   readonly id: string;
@@ -218,8 +235,13 @@ export class Dataset {
   private readonly customers: Customer[] = [];
   private readonly campaigns: Campaign[] = [];
   /** Customer, campaign, test and in-store order events: [time, event], sorted once planned. */
-  private readonly entityEvents: [number, AmatoEvent][] = [];
-  private readonly sessions: SessionPlan[] = [];
+  private readonly entityEvents: [number, PlannedEvent][] = [];
+  private sessions: SessionPlan[] = [];
+  private readonly tests: ExperimentWindow[] = [];
+  /** Each customer's in-store order times, by customer index. */
+  private readonly storeOrderTimes: number[][] = [];
+  private exposures: readonly Exposure[] = [];
+  private exposuresByCustomer: ReadonlyMap<string, readonly number[]> = new Map();
   /** Fixed at construction, so every call of events() yields the same events. */
   private readonly clickstreamSeed: number;
 
@@ -238,6 +260,7 @@ export class Dataset {
     this.planAbTests();
     const customerUpdates = this.planCustomerUpdates();
     this.planOrdersAndSessions();
+    this.planExposures();
     // Stable: equal times keep the order they were planned in (a customer before their update).
     this.entityEvents.sort((a, b) => a[0] - b[0]);
     const v = this.volumes;
@@ -249,6 +272,7 @@ export class Dataset {
       campaigns: v.campaigns,
       campaign_performance: v.campaignPerformance,
       ab_tests: v.abTests,
+      ab_test_exposures: this.exposures.length,
       ab_test_results: v.abTests * 2,
       sessions: v.sessions,
       page_views: v.pageViews,
@@ -263,6 +287,7 @@ export class Dataset {
       v.campaigns +
       v.campaignPerformance +
       v.abTests * 3 +
+      this.exposures.length +
       v.sessions +
       v.pageViews +
       v.interactions +
@@ -502,34 +527,72 @@ export class Dataset {
           random.uuid(),
         ),
       ]);
-      const participants = random.int(2_000, 20_000);
-      const baseline = random.uniform(0.02, 0.08);
+      const test = this.tests.push({ id, from: start, until: end + DAY_MS, split, lift }) - 1;
+      // After the window (every order it counts comes before): what its exposures and their
+      // orders give, summed while the events are emitted.
       const reported = Math.min(this.to - 1, end + DAY_MS + 4 * 3_600_000);
-      for (const [variant, share, rate] of [
-        ['control', 1 - split, baseline],
-        ['treatment', split, baseline * (1 + lift)],
-      ] as const) {
-        const n = Math.round(participants * share);
-        const conversions = random.binomial(n, rate);
+      for (const variant of VARIANTS) {
+        const eventId = random.uuid();
         this.entityEvents.push([
           reported,
-          createEvent(
-            'ab_test.result.recorded',
-            {
-              test_id: id,
-              variant,
-              participants: n,
-              conversions,
-              revenue: cents(conversions * random.lognormal(Math.log(65), 0.3)),
-              period_start: isoDate(start),
-              period_end: isoDate(end),
-            },
-            new Date(reported),
-            random.uuid(),
-          ),
+          (tally) =>
+            createEvent(
+              'ab_test.result.recorded',
+              {
+                test_id: id,
+                variant,
+                ...tally.result(test, variant),
+                period_start: isoDate(start),
+                period_end: isoDate(end),
+              },
+              new Date(reported),
+              eventId,
+            ),
         ]);
       }
     }
+  }
+
+  /**
+   * Who each A/B test exposes (the customers who visit the site during it, at their first
+   * visit), and its lift, planted in the treatment customers' orders and sessions.
+   */
+  private planExposures(): void {
+    const sessions = this.sessions;
+    const visits: Visit[] = sessions.map((s) => ({
+      customer: s.customer?.index ?? -1,
+      start: s.start,
+      converting: s.order !== null,
+    }));
+    const ids = this.customers.map((c) => c.payload.customer_id);
+    const exposures = findExposures(this.tests, visits, ids);
+    const slot = plantLift(
+      this.tests,
+      visits,
+      exposures,
+      this.storeOrderTimes,
+      this.random.fork('exposures'),
+    );
+    const exposedAt = new Map<number, Exposure[]>();
+    for (const e of exposures) {
+      const list = exposedAt.get(e.visit);
+      if (list) list.push(e);
+      else exposedAt.set(e.visit, [e]);
+    }
+    this.sessions = sessions.map((plan, v) => {
+      const taken = slot[v] ?? v;
+      const time = sessions[taken] ?? plan;
+      return {
+        ...plan,
+        start: time.start,
+        campaign: time.campaign,
+        trafficSource: time.trafficSource,
+        exposures: exposedAt.get(taken) ?? NO_EXPOSURES,
+      };
+    });
+    this.sessions.sort((a, b) => a.start - b.start);
+    this.exposures = exposures;
+    this.exposuresByCustomer = ExperimentTally.index(exposures, ids);
   }
 
   /**
@@ -642,12 +705,14 @@ export class Dataset {
         trafficSource: campaign
           ? CAMPAIGN_SOURCE[campaign.channel]
           : random.weighted(ORGANIC_SOURCES),
+        exposures: NO_EXPOSURES,
       });
     });
     this.sessions.sort((a, b) => a.start - b.start);
 
     for (const order of ordersInStore) {
       const at = seasonalTime(random, order.customer.registeredAt + 60_000, this.to - 60_000);
+      (this.storeOrderTimes[order.customer.index] ??= []).push(at);
       this.entityEvents.push([at, this.orderEvent(order, at, 'store', null, random)]);
     }
   }
@@ -753,6 +818,23 @@ export class Dataset {
       display: 'https://ads.example/',
       affiliate: 'https://deals.example/',
     }[plan.trafficSource];
+
+    for (const exposure of plan.exposures) {
+      yield [
+        plan.start,
+        createEvent(
+          'ab_test.exposure.recorded',
+          {
+            test_id: this.tests[exposure.test]?.id ?? '',
+            customer_id: customerId ?? '',
+            variant: exposure.variant,
+            exposed_at: new Date(plan.start).toISOString(),
+          },
+          new Date(plan.start),
+          random.uuid(),
+        ),
+      ];
+    }
 
     let t = plan.start;
     const pageTimes: number[] = [];
@@ -948,19 +1030,24 @@ export class Dataset {
     const random = new Random(this.clickstreamSeed);
     const pending = new TimeHeap<AmatoEvent>();
     const entities = this.entityEvents;
+    const tally = new ExperimentTally(this.tests, this.exposures, this.exposuresByCustomer);
     let e = 0;
     const drainUntil = function* (limit: number): Generator<AmatoEvent> {
       for (;;) {
         const entityTime = entities[e]?.[0] ?? Number.POSITIVE_INFINITY;
         const next = Math.min(pending.peekTime(), entityTime);
         if (next >= limit || next === Number.POSITIVE_INFINITY) return;
-        if (entityTime < pending.peekTime()) {
-          const entry = entities[e++];
-          if (entry) yield entry[1];
-        } else {
-          const event = pending.pop();
-          if (event) yield event;
-        }
+        // At equal times the planned event first: parents (a customer, a test) are planned ones.
+        const entry = entityTime <= pending.peekTime() ? entities[e++] : undefined;
+        const event = entry
+          ? typeof entry[1] === 'function'
+            ? entry[1](tally)
+            : entry[1]
+          : pending.pop();
+        if (!event) continue;
+        if (event.event_type === 'transaction.created')
+          tally.record(event.payload, Date.parse(event.event_time));
+        yield event;
       }
     };
     for (const plan of this.sessions) {

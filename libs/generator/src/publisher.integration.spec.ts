@@ -32,6 +32,7 @@ describe('publishing a generated dataset to Kafka', () => {
         n('campaign.upserted') +
         n('campaign.performance.recorded') +
         n('ab_test.upserted') +
+        n('ab_test.exposure.recorded') +
         n('ab_test.result.recorded'),
       [topics.clickstream]:
         n('session.ended') +

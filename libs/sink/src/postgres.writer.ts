@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@amato/contracts';
 import type { PostgresService } from '@amato/postgres';
-import { latestByKey } from './store-targets';
+import { earliestByKey, latestByKey } from './store-targets';
 
 type Row = readonly unknown[];
 
@@ -12,7 +12,7 @@ function placeholders(rows: number, width: number): string {
   ).join(', ');
 }
 
-/** Campaigns, their daily performance, A/B tests and results into PostgreSQL, as idempotent upserts. */
+/** Campaigns, their daily performance, A/B tests, exposures and results into PostgreSQL, as idempotent upserts. */
 export class PostgresWriter {
   constructor(
     private readonly postgres: PostgresService,
@@ -167,6 +167,31 @@ export class PostgresWriter {
       ];
     });
     await this.upsert('ab_tests', columns, rows, this.latestWins('ab_tests', 'test_id', columns));
+  }
+
+  /**
+   * A customer is exposed to a test once, when first seen: the earliest exposure wins, so a
+   * redelivered or a later one changes nothing.
+   */
+  async writeAbExposures(
+    events: readonly EventEnvelope<'ab_test.exposure.recorded'>[],
+  ): Promise<void> {
+    const columns = ['test_id', 'customer_id', 'variant', 'exposed_at', 'updated_at'];
+    const rows = earliestByKey(
+      events,
+      (e) => `${e.payload.test_id}|${e.payload.customer_id}`,
+      (e) => Date.parse(e.payload.exposed_at),
+    ).map((e) => {
+      const p = e.payload;
+      return [p.test_id, p.customer_id, p.variant, p.exposed_at, e.event_time];
+    });
+    const table = `${this.schema}.ab_test_exposures`;
+    await this.upsert(
+      'ab_test_exposures',
+      columns,
+      rows,
+      `ON CONFLICT (test_id, customer_id) DO UPDATE SET variant = EXCLUDED.variant, exposed_at = EXCLUDED.exposed_at, updated_at = EXCLUDED.updated_at WHERE ${table}.exposed_at > EXCLUDED.exposed_at`,
+    );
   }
 
   async writeAbResults(events: readonly EventEnvelope<'ab_test.result.recorded'>[]): Promise<void> {

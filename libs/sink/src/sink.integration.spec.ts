@@ -2,7 +2,8 @@ import { createEvent, type DeadLetter, encodeEvent } from '@amato/contracts';
 import { Dataset, publish } from '@amato/generator';
 import type { BatchConsumer } from '@amato/kafka';
 import { StreamRunner } from '@amato/stream';
-import { ownWorld, validEvent, waitFor } from '@amato/testing';
+import { ownWorld, testConfig, validEvent, waitFor } from '@amato/testing';
+import { TrinoService } from '@amato/trino';
 import { Sink, sinkGroups } from './sink';
 import { storeCounts } from './store-counts';
 
@@ -64,6 +65,92 @@ describe(Sink.name, () => {
     expect(Number(mismatch?.n)).toBe(0);
     expect(dead).toEqual([]);
   }, 180_000);
+
+  it('lands A/B test results that a join of its exposures and the transactions reproduces', async () => {
+    const { trino: trinoConfig } = testConfig();
+    const { mysql: my, postgresql: pg } = trinoConfig.catalogs;
+    // A customer converts with a sale after their exposure and before the test's last day ends.
+    const joined = await new TrinoService(trinoConfig).query(`
+      WITH exposed AS (
+        SELECT e.test_id, e.variant, e.customer_id,
+               CAST(e.exposed_at AT TIME ZONE 'UTC' AS timestamp(3)) AS exposed_at,
+               CAST(t.end_date + INTERVAL '1' DAY AS timestamp(3)) AS ended_at
+        FROM ${pg}.${name}.ab_test_exposures e
+        JOIN ${pg}.${name}.ab_tests t ON t.test_id = e.test_id
+      ), per_customer AS (
+        SELECT x.test_id, x.variant, x.customer_id,
+               COUNT(s.transaction_id) AS sales, COALESCE(SUM(s.total_amount), 0) AS revenue
+        FROM exposed x
+        LEFT JOIN ${my}.${name}.transactions s
+          ON s.customer_id = x.customer_id
+         AND s.order_status IN ('completed', 'shipped', 'delivered')
+         AND s.transaction_date > x.exposed_at AND s.transaction_date < x.ended_at
+        GROUP BY x.test_id, x.variant, x.customer_id
+      )
+      SELECT test_id, variant, COUNT(*) AS participants, COUNT_IF(sales > 0) AS conversions,
+             SUM(revenue) AS revenue
+      FROM per_customer GROUP BY test_id, variant ORDER BY test_id, variant`);
+    const recorded = await postgres.query(
+      `SELECT test_id, variant, participants, conversions, revenue FROM ${name}.ab_test_results
+       WHERE participants > 0 ORDER BY test_id, variant`,
+    );
+    const totals = (rows: readonly Record<string, unknown>[]) =>
+      rows.map((r) => ({
+        test: `${String(r.test_id)} ${String(r.variant)}`,
+        participants: Number(r.participants),
+        conversions: Number(r.conversions),
+        revenue: Number(r.revenue).toFixed(2),
+      }));
+    expect(totals(joined).some((r) => r.conversions > 0)).toBe(true);
+    expect(totals(joined)).toEqual(totals(recorded));
+  }, 60_000);
+
+  it('keeps the earliest exposure of a customer to a test: a later one changes nothing', async () => {
+    const [row] = await postgres.query<{ test_id: string; customer_id: string; variant: string }>(
+      `SELECT test_id, customer_id, variant FROM ${name}.ab_test_exposures ORDER BY test_id, customer_id LIMIT 1`,
+    );
+    if (!row) throw new Error('no exposure landed');
+    const read = () =>
+      postgres.query<{ customer_id: string; variant: string; exposed_at: Date }>(
+        `SELECT customer_id, variant, exposed_at FROM ${name}.ab_test_exposures
+         WHERE test_id = $1 AND customer_id IN ($2, 'CUST_900500') ORDER BY customer_id`,
+        [row.test_id, row.customer_id],
+      );
+    const [before] = await read();
+    const exposure = (customer: string, at: number, variant: 'control' | 'treatment') =>
+      encodeEvent(
+        createEvent(
+          'ab_test.exposure.recorded',
+          {
+            test_id: row.test_id,
+            customer_id: customer,
+            variant,
+            exposed_at: new Date(at).toISOString(),
+          },
+          new Date(at).toISOString(),
+        ),
+      );
+    const other = row.variant === 'control' ? 'treatment' : 'control';
+    const at = before?.exposed_at.getTime() ?? 0;
+    // The marker lands after the later exposure (one partition, in order): then it was handled.
+    await kafka.send(topics.campaigns, [
+      exposure(row.customer_id, at + 3_600_000, other),
+      exposure('CUST_900500', at, 'control'),
+    ]);
+    const [kept] = await until('the marker exposure', read, (rows) => rows.length === 2);
+    expect(kept).toEqual(before);
+    await kafka.send(topics.campaigns, [exposure(row.customer_id, at - 60_000, other)]);
+    const [earlier] = await until(
+      'the earlier exposure',
+      read,
+      (rows) => rows[0]?.exposed_at.getTime() === at - 60_000,
+    );
+    expect(earlier).toEqual({
+      customer_id: row.customer_id,
+      variant: other,
+      exposed_at: new Date(at - 60_000),
+    });
+  }, 60_000);
 
   it('changes nothing when the same events are delivered again', async () => {
     const before = await storeCounts(stores, targets);

@@ -137,15 +137,24 @@ export class Sink {
             this.postgres.writePerformance(part),
           )),
         );
-        const results = await this.withParents(
-          ofType(events, 'ab_test.result.recorded'),
+        // One wait for both kinds of a test's children, so a missing test is waited for once.
+        const ofTests = await this.withParents(
+          [
+            ...ofType(events, 'ab_test.exposure.recorded'),
+            ...ofType(events, 'ab_test.result.recorded'),
+          ],
           (e) => e.payload.test_id,
           'A/B test',
           (ids) => this.postgres.existing('ab_tests', 'test_id', ids),
         );
         rejected.push(
-          ...results.missing,
-          ...(await this.isolating(results.ready, (part) => this.postgres.writeAbResults(part))),
+          ...ofTests.missing,
+          ...(await this.isolating(ofType(ofTests.ready, 'ab_test.exposure.recorded'), (part) =>
+            this.postgres.writeAbExposures(part),
+          )),
+          ...(await this.isolating(ofType(ofTests.ready, 'ab_test.result.recorded'), (part) =>
+            this.postgres.writeAbResults(part),
+          )),
         );
         return rejected;
       }

@@ -13,6 +13,7 @@ export const POSTGRES_TABLES = [
   'campaigns',
   'campaign_performance',
   'ab_tests',
+  'ab_test_exposures',
   'ab_test_results',
 ] as const;
 export const MONGO_COLLECTIONS = [

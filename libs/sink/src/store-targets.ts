@@ -25,6 +25,22 @@ export function latestByKey<E extends { event_time: string }>(
   return [...latest.values()];
 }
 
+/** Keeps the event per key with the earliest `time` (then the first to arrive). */
+export function earliestByKey<E>(
+  events: readonly E[],
+  key: (e: E) => string,
+  time: (e: E) => number,
+): E[] {
+  const earliest = new Map<string, { event: E; at: number }>();
+  for (const event of events) {
+    const k = key(event);
+    const at = time(event);
+    const seen = earliest.get(k);
+    if (!seen || at < seen.at) earliest.set(k, { event, at });
+  }
+  return [...earliest.values()].map((e) => e.event);
+}
+
 /** `2024-03-02T10:05:00.123Z` -> `2024-03-02 10:05:00.123` (MySQL DATETIME(3), UTC). */
 export function mysqlTime(iso: string): string {
   return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');

@@ -100,6 +100,12 @@ export const validPayloads: { [K in EventType]: () => PayloadOf<K> } = {
     traffic_split: 0.5,
     true_lift: 0.08,
   }),
+  'ab_test.exposure.recorded': () => ({
+    test_id: 'TEST_0001',
+    customer_id: 'CUST_000001',
+    variant: 'treatment',
+    exposed_at: '2024-03-02T10:00:00Z',
+  }),
   'ab_test.result.recorded': () => ({
     test_id: 'TEST_0001',
     variant: 'treatment',

@@ -2,7 +2,9 @@ import { type Static, Type as T } from '@sinclair/typebox';
 import {
   CampaignId,
   Count,
+  CustomerId,
   DateOnly,
+  DateTime,
   Money,
   Nullable,
   OneOf,
@@ -83,6 +85,21 @@ export const AbTestPayload = T.Object(
   { additionalProperties: false },
 );
 export type AbTestPayload = Static<typeof AbTestPayload>;
+
+/**
+ * That a customer was shown a variant of an A/B test: the first time they were seen during the
+ * test. Experiments are analysed from these joined with what the customers did afterwards.
+ */
+export const AbTestExposurePayload = T.Object(
+  {
+    test_id: TestId,
+    customer_id: CustomerId,
+    variant: OneOf(VARIANTS),
+    exposed_at: DateTime,
+  },
+  { additionalProperties: false },
+);
+export type AbTestExposurePayload = Static<typeof AbTestExposurePayload>;
 
 /** One variant's totals of an A/B test over a period. */
 export const AbTestResultPayload = T.Object(
