@@ -129,7 +129,14 @@ export class StreamRunner {
         },
       },
     );
-    for (const r of results) {
+    const refused = [
+      ...results,
+      ...exhausted.map(({ item, error, attempts }): Rejection => {
+        const reason = `failed ${attempts} times on its own: ${describeCause(error)}`;
+        return { received: item, stage: `${service}:exhausted`, reason };
+      }),
+    ];
+    for (const r of refused) {
       dead.push(
         deadLetterOf(
           batch,
@@ -139,20 +146,6 @@ export class StreamRunner {
           r.problems ?? [{ path: '(record)', message: r.reason }],
           r.received.event.event_type,
           r.received.event.event_id,
-        ),
-      );
-    }
-    for (const { item, error, attempts } of exhausted) {
-      const reason = `failed ${attempts} times on its own: ${describeCause(error)}`;
-      dead.push(
-        deadLetterOf(
-          batch,
-          item.record,
-          `${service}:exhausted`,
-          reason,
-          [{ path: '(record)', message: reason }],
-          item.event.event_type,
-          item.event.event_id,
         ),
       );
     }

@@ -121,6 +121,16 @@ export const RfmCustomer = T.Object({
   projected_annual_value: NullableNum,
   tenure_days: T.Integer(),
 });
+/** The ratios of 03_campaign_performance.sql, per campaign and per channel (null without a denominator). */
+const SPEND_RATIOS = {
+  ctr: NullableNum,
+  conversion_rate: NullableNum,
+  cpc: NullableNum,
+  cpa: NullableNum,
+  roas: NullableNum,
+  roi: NullableNum,
+};
+
 export const CampaignPerformance = T.Object({
   campaign_id: Str,
   campaign_name: Str,
@@ -134,12 +144,7 @@ export const CampaignPerformance = T.Object({
   conversions: Num,
   spend: Num,
   revenue: Num,
-  ctr: NullableNum,
-  conversion_rate: NullableNum,
-  cpc: NullableNum,
-  cpa: NullableNum,
-  roas: NullableNum,
-  roi: NullableNum,
+  ...SPEND_RATIOS,
   budget_used: NullableNum,
   sessions: Num,
   converted_sessions: Num,
@@ -154,12 +159,7 @@ export const ChannelEfficiency = T.Object({
   campaigns: T.Integer(),
   spend: Num,
   revenue: Num,
-  ctr: NullableNum,
-  conversion_rate: NullableNum,
-  cpc: NullableNum,
-  cpa: NullableNum,
-  roas: NullableNum,
-  roi: NullableNum,
+  ...SPEND_RATIOS,
   spend_share: NullableNum,
   revenue_share: NullableNum,
   roas_rank: T.Integer(),
