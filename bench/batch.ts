@@ -13,7 +13,7 @@
  * Needs the stack (./amato stack up).
  */
 import { parseArgs } from 'node:util';
-import { BatchRunner, loadScripts } from '@amato/batch';
+import { BatchRunner, batchSteps } from '@amato/batch';
 import { setLogLevel } from '@amato/common';
 import { Dataset } from '@amato/generator';
 import { storeCounts } from '@amato/sink';
@@ -74,10 +74,13 @@ async function main(): Promise<void> {
 
   const trino = new TrinoService(config.trino);
   const analytics = `a_${name}`;
-  const run = await new BatchRunner(trino, postgres, config).run(loadScripts('sql'), {
-    asOf,
-    analyticsSchema: analytics,
-  });
+  const run = await new BatchRunner(trino, postgres, config).run(
+    batchSteps(trino, postgres, config.batch),
+    {
+      asOf,
+      analyticsSchema: analytics,
+    },
+  );
   const batchSeconds = run.steps.reduce((s, step) => s + step.seconds, 0);
 
   const { mysql: my, postgresql: pg } = config.trino.catalogs;

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import {
   AnalyticsReader,
   BatchRunner,
+  batchSteps,
   BatchStepError,
   exportTrainingDataset,
   loadScripts,
   TRAINING_COLUMNS,
 } from '@amato/batch';
+import { type ExposedUser, variantStatisticsOf } from '@amato/experiments';
 import { parquetReadObjects } from 'hyparquet';
 import { Dataset } from '@amato/generator';
 import { landDataset, ownWorld, testConfig } from '@amato/testing';
@@ -61,9 +63,11 @@ describe('the batch', () => {
     );
 
   it('finds no defect in clean generated data, and computes RFM as MySQL does', async () => {
-    const run = await runner.run(loadScripts('sql'), { asOf, analyticsSchema: analytics });
+    const steps = batchSteps(trino, postgres, config.batch);
+    const run = await runner.run(steps, { asOf, analyticsSchema: analytics });
     expect(run.status).toBe('succeeded');
-    expect(run.steps.map((s) => s.step)).toEqual(loadScripts('sql').map((s) => s.name));
+    expect(run.steps.map((s) => s.step)).toEqual(steps.map((s) => s.name));
+    expect(run.steps.at(-1)).toMatchObject({ step: 'experiment analysis' });
     expect(run.steps.map((s) => s.step)).toEqual(
       expect.arrayContaining(['01_data_cleanup', '02_customer_rfm', '06_training_dataset']),
     );
@@ -155,6 +159,135 @@ describe('the batch', () => {
     expect(sessions).toBe(dataset.expected.sessions);
   }, 60_000);
 
+  it("sums each test's users and sales as the exposures and orders give them, and analyses every test", async () => {
+    type Stats = {
+      test_id: string;
+      variant: string;
+      users: number;
+      converters: number;
+      revenue_sum: number;
+      revenue_sum_of_squares: number;
+      covariate_sum: number;
+      covariate_sum_of_squares: number;
+      covariate_revenue_cross_sum: number;
+      covariate_converter_cross_sum: number;
+    };
+    const stats = await trino.query<Stats>(
+      `SELECT * FROM ${pg}.${analytics}.experiment_variant_stats ORDER BY test_id, variant`,
+    );
+    // The generator's own tally, written as ab_test_results while it emitted the events.
+    const results = await postgres.query<{
+      test_id: string;
+      variant: string;
+      participants: string;
+      conversions: string;
+      revenue: string;
+    }>(
+      `SELECT test_id, variant, participants, conversions, revenue FROM ${name}.ab_test_results ORDER BY test_id, variant`,
+    );
+    expect(results.length).toBe(2 * dataset.expected.ab_tests);
+    expect(stats.map((s) => [s.test_id, s.variant, s.users, s.converters])).toEqual(
+      results.map((r) => [r.test_id, r.variant, Number(r.participants), Number(r.conversions)]),
+    );
+    for (const [i, r] of results.entries())
+      expect(stats[i]?.revenue_sum).toBeCloseTo(Number(r.revenue), 6);
+
+    // The same sums from the stores' rows, computed here: revenue in the window after exposure,
+    // spend in the 90 days before it.
+    const exposures = await postgres.query<{
+      test_id: string;
+      customer_id: string;
+      variant: string;
+      exposed_at: Date;
+      ends: Date;
+    }>(
+      `SELECT e.test_id, e.customer_id, e.variant, e.exposed_at,
+         (t.end_date + 1)::timestamp AT TIME ZONE 'UTC' AS ends
+       FROM ${name}.ab_test_exposures e JOIN ${name}.ab_tests t USING (test_id)`,
+    );
+    const sales = await mysql.query<{ customer_id: string; at: string; amount: string }>(
+      `SELECT customer_id, CONCAT(DATE_FORMAT(transaction_date, '%Y-%m-%dT%H:%i:%s.'),
+         LEFT(DATE_FORMAT(transaction_date, '%f'), 3), 'Z') AS at, total_amount AS amount
+       FROM \`${name}\`.transactions WHERE order_status IN ('completed', 'shipped', 'delivered')`,
+    );
+    const salesOf = new Map<string, { at: number; amount: number }[]>();
+    for (const s of sales) {
+      const list = salesOf.get(s.customer_id) ?? [];
+      list.push({ at: Date.parse(s.at), amount: Number(s.amount) });
+      salesOf.set(s.customer_id, list);
+    }
+    const usersOf = new Map<string, ExposedUser[]>();
+    for (const e of exposures) {
+      const from = e.exposed_at.getTime();
+      const mine = salesOf.get(e.customer_id) ?? [];
+      const after = mine.filter((s) => s.at > from && s.at < e.ends.getTime());
+      const key = `${e.test_id}/${e.variant}`;
+      usersOf.set(key, [
+        ...(usersOf.get(key) ?? []),
+        {
+          converted: after.length > 0,
+          revenue: after.reduce((n, s) => n + s.amount, 0),
+          preExposureSpend: mine
+            .filter((s) => s.at < from && s.at >= from - 90 * 86_400_000)
+            .reduce((n, s) => n + s.amount, 0),
+        },
+      ]);
+    }
+    for (const s of stats) {
+      const own = variantStatisticsOf(s.variant, usersOf.get(`${s.test_id}/${s.variant}`) ?? []);
+      expect([s.users, s.converters]).toEqual([own.users, own.converters]);
+      expect(s.revenue_sum_of_squares).toBeCloseTo(own.revenueSumOfSquares, 4);
+      expect(s.covariate_sum).toBeCloseTo(own.covariate?.sum ?? 0, 6);
+      expect(s.covariate_sum_of_squares).toBeCloseTo(own.covariate?.sumOfSquares ?? 0, 4);
+      expect(s.covariate_revenue_cross_sum).toBeCloseTo(own.covariate?.revenueCrossSum ?? 0, 4);
+      expect(s.covariate_converter_cross_sum).toBeCloseTo(own.covariate?.converterCrossSum ?? 0, 6);
+    }
+
+    // One look a day from the start to the end of each window, cumulative, ending at the totals.
+    const daily = await trino.query<Stats & { day: string }>(
+      `SELECT test_id, variant, CAST(day AS varchar) AS day, users, converters, revenue_sum,
+         revenue_sum_of_squares FROM ${pg}.${analytics}.experiment_daily_stats
+       ORDER BY test_id, variant, day`,
+    );
+    for (const s of stats) {
+      const series = daily.filter((d) => d.test_id === s.test_id && d.variant === s.variant);
+      expect(series.length).toBeGreaterThan(0);
+      for (const [i, d] of series.entries()) {
+        if (i > 0) expect(d.users).toBeGreaterThanOrEqual(series[i - 1]?.users ?? 0);
+        expect(d.users).toBe(
+          exposures.filter(
+            (e) =>
+              e.test_id === s.test_id &&
+              e.variant === s.variant &&
+              e.exposed_at.toISOString().slice(0, 10) <= d.day,
+          ).length,
+        );
+      }
+      const last = series.at(-1);
+      expect([last?.users, last?.converters]).toEqual([s.users, s.converters]);
+      expect(last?.revenue_sum).toBeCloseTo(s.revenue_sum, 6);
+      expect(last?.revenue_sum_of_squares).toBeCloseTo(s.revenue_sum_of_squares, 4);
+    }
+
+    // Every test has a result: a verdict when each variant has the two users a variance needs.
+    const verdicts = await postgres.query<{
+      test_id: string;
+      decision: string | null;
+      reason: string;
+    }>(`SELECT test_id, decision, reason FROM ${analytics}.experiment_results ORDER BY test_id`);
+    expect(verdicts).toHaveLength(dataset.expected.ab_tests);
+    for (const v of verdicts) {
+      const analysable = stats.filter((s) => s.test_id === v.test_id).every((s) => s.users >= 2);
+      if (analysable)
+        expect(['ship', 'dont_ship', 'keep_running', 'broken_srm']).toContain(v.decision);
+      else
+        expect(v).toMatchObject({
+          decision: null,
+          reason: expect.stringMatching(/^not analysed: /) as unknown,
+        });
+    }
+  }, 60_000);
+
   it('finds exactly the defects planted in the stores', async () => {
     const [order] = await mysql.query<{ transaction_id: string }>(
       `SELECT transaction_id FROM \`${name}\`.transactions ORDER BY transaction_id LIMIT 1`,
@@ -207,7 +340,10 @@ describe('the batch', () => {
         customer_id: 'CUST_999998',
       });
 
-    const run = await runner.run(loadScripts('sql'), { asOf, analyticsSchema: analytics });
+    const run = await runner.run(batchSteps(trino, postgres, config.batch), {
+      asOf,
+      analyticsSchema: analytics,
+    });
     expect(run.status).toBe('succeeded');
     const found = await failing();
     expect(found.map((c) => [c.check_name, c.failing_rows])).toEqual([
@@ -290,6 +426,31 @@ describe('the batch', () => {
       expect((await get('/analytics/journeys/paths?limit=10')).status).toBe(200);
       expect((await get('/analytics/journeys/depth')).status).toBe(200);
       expect((await get('/analytics/batch/last')).body).toMatchObject({ status: 'succeeded' });
+    });
+
+    it('serves the experiments with their verdicts, and one test with its whole analysis', async () => {
+      const list = await get('/analytics/experiments');
+      expect(list.status).toBe(200);
+      const items = list.body.items as { test_id: string; decision: string | null }[];
+      expect(list.body.total).toBe(dataset.expected.ab_tests);
+      expect(items.map((i) => i.test_id)).toEqual(['TEST_0001', 'TEST_0002']);
+      const one = await get('/analytics/experiments/TEST_0001');
+      expect(one.status).toBe(200);
+      expect(one.body).toMatchObject({
+        test_id: 'TEST_0001',
+        decision: items[0]?.decision ?? null,
+      });
+      if (one.body.decision !== null)
+        expect(one.body.analysis).toMatchObject({ testId: 'TEST_0001', control: 'control' });
+      const filtered = await get('/analytics/experiments?decision=ship');
+      expect(
+        (filtered.body.items as { decision: string }[]).every((i) => i.decision === 'ship'),
+      ).toBe(true);
+      expect((await get('/analytics/experiments/TEST_9999')).status).toBe(404);
+      const bad = await get('/analytics/experiments/DROP%20TABLE');
+      expect(bad.status).toBe(400);
+      expect(String(bad.body.message)).toMatch(/testId: expected an A\/B test id TEST_0001/);
+      expect((await get('/analytics/experiments?decision=maybe')).status).toBe(400);
     });
 
     it('refuses bad parameters with a 400 naming them', async () => {

@@ -1,6 +1,14 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { BatchRunner, exportTrainingDataset, loadScripts, type BatchProgress } from '@amato/batch';
+import {
+  AnalyticsReader,
+  BatchRunner,
+  batchSteps,
+  exportTrainingDataset,
+  formatExperimentReport,
+  type BatchProgress,
+  type ExperimentListing,
+} from '@amato/batch';
 import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { PostgresService } from '@amato/postgres';
@@ -12,7 +20,9 @@ const HELP = `amato batch: the batch analytics, Trino SQL over MySQL, PostgreSQL
 usage: ./amato batch [options]          (or: npm run batch -- [options])
 
 Runs every step of <batch.sqlDir> (sql/NN_name.sql) in order through Trino, with the cutoff
---as-of: data quality, RFM and lifetime value, and what later steps add. The results go to a
+--as-of: data quality, RFM and lifetime value, campaigns, journeys, the experiments'
+statistics and the training dataset; then the A/B tests are analysed (libs/experiments, with
+<batch.experiments>) and a table of their verdicts is printed. The results go to a
 schema of the run's own in PostgreSQL and replace <batch.analyticsSchema> (default analytics)
 in one transaction when every step has succeeded; a failed run leaves the previous results as
 they were, says which file, line and Trino message failed, and exits 1. Each run's per-step
@@ -51,8 +61,8 @@ export function parseBatchArgs(argv: readonly string[]): { asOf: Date; help: boo
 
 /** One line a step, for a person at a terminal. */
 const printer: BatchProgress = {
-  stepStarted(index, total, script) {
-    process.stdout.write(`[${index + 1}/${total}] ${script.name} … `);
+  stepStarted(index, total, step) {
+    process.stdout.write(`[${index + 1}/${total}] ${step.name} … `);
   },
   statementDone() {
     /* one line per step is enough */
@@ -73,21 +83,21 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const config = loadConfig();
   setLogLevel(config.log.level);
-  const scripts = loadScripts(config.batch.sqlDir);
-  if (scripts.length === 0)
-    throw new UsageError(`no batch steps (NN_name.sql) in ${config.batch.sqlDir}`);
   const trino = new TrinoService(config.trino);
   const postgres = new PostgresService(config.postgres);
+  const steps = batchSteps(trino, postgres, config.batch);
+  if (!steps.some((step) => 'statements' in step))
+    throw new UsageError(`no batch steps (NN_name.sql) in ${config.batch.sqlDir}`);
   try {
     await Promise.all([trino.connect(), postgres.connect()]);
     // batch_runs lives with AMATO's other PostgreSQL tables; idempotent.
     await applyPostgresSchema(postgres, config.postgres.schema);
     console.log(
-      `batch as of ${args.asOf.toISOString()}: ${scripts.length} steps into ${config.batch.analyticsSchema}`,
+      `batch as of ${args.asOf.toISOString()}: ${steps.length} steps into ${config.batch.analyticsSchema}`,
     );
     const started = performance.now();
     const run = await new BatchRunner(trino, postgres, config)
-      .run(scripts, {
+      .run(steps, {
         asOf: args.asOf,
         analyticsSchema: config.batch.analyticsSchema,
         progress: printer,
@@ -96,7 +106,19 @@ async function main(argv: readonly string[]): Promise<void> {
         process.stdout.write('failed\n');
         throw err;
       });
-    process.stdout.write('training dataset … ');
+    const reader = new AnalyticsReader(
+      postgres,
+      config.batch.analyticsSchema,
+      config.postgres.schema,
+    );
+    const experiments = await reader.experiments({}, { limit: 10_000, offset: 0 });
+    const { alpha, power } = config.batch.experiments;
+    console.log(
+      `\nexperiments: verdicts read off always-valid intervals (alpha ${alpha}); detectable is the` +
+        ` relative lift a test of its size finds with power ${power}; planted is the generator's`,
+    );
+    console.log(formatExperimentReport(experiments.items as ExperimentListing[]));
+    process.stdout.write('\ntraining dataset … ');
     const dataset = await exportTrainingDataset(
       trino,
       `${config.trino.catalogs.postgresql}.${config.batch.analyticsSchema}`,

@@ -30,6 +30,28 @@ export interface Paged<T> {
   readonly offset: number;
 }
 
+/** A test as experiment_results keeps it, without the analysis. */
+export interface ExperimentSummary extends Record<string, unknown> {
+  readonly test_id: string;
+  readonly test_name: string;
+  readonly metric: string;
+  readonly primary_metric: string;
+  readonly true_lift: number | null;
+  readonly start_date: string;
+  readonly end_date: string;
+  readonly observed_until: string;
+  readonly users: number;
+  readonly srm_p_value: number | null;
+  readonly decision: string | null;
+  readonly winner: string | null;
+  readonly reason: string;
+}
+
+const EXPERIMENT_COLUMNS = `test_id, test_name, metric, primary_metric, true_lift,
+  start_date::text AS start_date, end_date::text AS end_date,
+  to_char(observed_until, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS observed_until,
+  users::int AS users, srm_p_value, decision, winner, reason`;
+
 /** Postgres' codes for a schema or table that is not there: no batch has produced it yet. */
 const NOT_PRODUCED = new Set(['3F000', '42P01']);
 
@@ -191,6 +213,36 @@ export class AnalyticsReader {
       `SELECT depth::int AS depth, sessions::float8 AS sessions, converted_sessions::float8 AS converted_sessions,
          conversion_rate FROM ${this.schema}.conversion_by_depth ORDER BY depth`,
     );
+  }
+
+  /** The tests with their verdicts (the analysis itself is experiment(testId)'s). */
+  experiments(filter: { decision?: string }, page: Page) {
+    const params = filter.decision ? [filter.decision] : [];
+    return this.paged<ExperimentSummary>(
+      `${EXPERIMENT_COLUMNS}, (SELECT jsonb_agg(jsonb_build_object(
+          'treatment', c.treatment, 'metric', c.metric, 'control', c.control_value,
+          'value', c.treatment_value, 'relativeLift', c.relative_lift,
+          'intervalLower', c.sequential_lower, 'intervalUpper', c.sequential_upper,
+          'pValue', c.p_value, 'chanceToBeatControl', c.chance_to_beat_control,
+          'mdeRelative', c.mde_relative)
+          ORDER BY c.treatment, c.metric)
+        FROM ${this.schema}.experiment_comparisons c WHERE c.test_id = r.test_id) AS lifts`,
+      'experiment_results r',
+      filter.decision ? 'WHERE decision = $1' : '',
+      params,
+      'test_id',
+      page,
+    );
+  }
+
+  /** One test: its verdict and the engine's whole analysis. */
+  async experiment(testId: string): Promise<ExperimentSummary & { analysis: unknown }> {
+    const [row] = await this.rows<ExperimentSummary & { analysis: unknown }>(
+      `SELECT ${EXPERIMENT_COLUMNS}, analysis FROM ${this.schema}.experiment_results WHERE test_id = $1`,
+      [testId],
+    );
+    if (!row) throw new NotFoundException(`no experiment "${testId}" in the last batch run`);
+    return row;
   }
 
   async lastRun(): Promise<BatchRun> {

@@ -26,8 +26,30 @@ export interface BatchRun {
   readonly error: string | null;
 }
 
+/** What a step written in TypeScript is given: the run's schema and the SQL placeholders. */
+export interface StepContext {
+  /** The run's own PostgreSQL schema (its tables are swapped in with the run). */
+  readonly runSchema: string;
+  /** The same values the SQL steps' placeholders take (`analytics` is the run's schema in Trino). */
+  readonly values: TemplateValues;
+  readonly asOf: Date;
+}
+
+/** A step written in TypeScript: it runs after the SQL before it and writes into runSchema. */
+export interface CodeStep {
+  readonly name: string;
+  /** Where its code lives, named in errors and in the run's record. */
+  readonly file: string;
+  /** The tables it creates in the run's schema, counted after it. */
+  readonly produces: readonly string[];
+  run(context: StepContext): Promise<void>;
+}
+
+/** A step of the batch: a SQL file of sql/ or a step in code. */
+export type BatchStep = SqlScript | CodeStep;
+
 export interface BatchProgress {
-  stepStarted(index: number, total: number, script: SqlScript): void;
+  stepStarted(index: number, total: number, step: BatchStep): void;
   statementDone(index: number, statements: number): void;
   stepDone(result: StepResult): void;
 }
@@ -67,7 +89,7 @@ export class BatchRunner {
     };
   }
 
-  async run(scripts: readonly SqlScript[], options: BatchOptions): Promise<BatchRun> {
+  async run(scripts: readonly BatchStep[], options: BatchOptions): Promise<BatchRun> {
     const runId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
     const runSchema = `${options.analyticsSchema}_run_${runId}`;
     const startedAt = new Date().toISOString();
@@ -78,7 +100,10 @@ export class BatchRunner {
       await this.postgres.query(`CREATE SCHEMA ${runSchema}`);
       for (const [index, script] of scripts.entries()) {
         options.progress?.stepStarted(index, scripts.length, script);
-        const result = await this.runStep(script, values);
+        const result =
+          'statements' in script
+            ? await this.runStep(script, values)
+            : await this.runCode(script, { runSchema, values, asOf: options.asOf });
         steps.push(result);
         options.progress?.stepDone(result);
       }
@@ -124,18 +149,39 @@ export class BatchRunner {
       }
       this.logger.debug({ file: script.file, statement: i + 1 }, 'statement done');
     }
+    return this.result(script, script.statements.length, started, values);
+  }
+
+  private async runCode(step: CodeStep, context: StepContext): Promise<StepResult> {
+    const started = performance.now();
+    try {
+      await step.run(context);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new BatchStepError(step.file, undefined, undefined, `${step.name}: ${message}`, err);
+    }
+    return this.result(step, 0, started, context.values);
+  }
+
+  /** The step's outcome, with the rows of each table it produced. */
+  private async result(
+    step: BatchStep,
+    statements: number,
+    started: number,
+    values: TemplateValues,
+  ): Promise<StepResult> {
     const tables: Record<string, number> = {};
-    for (const table of script.produces) {
+    for (const table of step.produces) {
       const [row] = await this.trino.query<{ n: number }>(
         `SELECT count(*) AS n FROM ${values.analytics ?? ''}.${table}`,
       );
       tables[table] = row?.n ?? 0;
     }
     return {
-      step: script.name,
-      file: script.file,
+      step: step.name,
+      file: step.file,
       seconds: (performance.now() - started) / 1000,
-      statements: script.statements.length,
+      statements,
       tables,
     };
   }

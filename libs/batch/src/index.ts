@@ -6,3 +6,7 @@ export * from './offline-features';
 export * from './parity';
 export * from './analytics-reader';
 export * from './training-dataset';
+export * from './experiment-inputs';
+export * from './experiment-step';
+export * from './experiment-report';
+export * from './batch-steps';

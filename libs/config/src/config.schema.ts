@@ -115,6 +115,15 @@ export const AppConfigSchema = T.Object(
         }),
         sqlDir: NonEmpty,
         datasetDir: NonEmpty,
+        experiments: T.Object(
+          {
+            alpha: T.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+            power: T.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+            srmAlpha: T.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+            msprtTau: T.Number({ exclusiveMinimum: 0, maximum: 10 }),
+          },
+          strict,
+        ),
       },
       strict,
     ),

@@ -1,2 +1,3 @@
 export * from './postgres.service';
 export * from './postgres.module';
+export * from './insert-rows';

@@ -1,16 +1,8 @@
 import type { EventEnvelope } from '@amato/contracts';
-import type { PostgresService } from '@amato/postgres';
+import { insertRows, type PostgresService } from '@amato/postgres';
 import { earliestByKey, latestByKey } from './store-targets';
 
 type Row = readonly unknown[];
-
-/** `($1, $2), ($3, $4)` for rows of `width` values. */
-function placeholders(rows: number, width: number): string {
-  return Array.from(
-    { length: rows },
-    (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
-  ).join(', ');
-}
 
 /** Campaigns, their daily performance, A/B tests, exposures and results into PostgreSQL, as idempotent upserts. */
 export class PostgresWriter {
@@ -20,20 +12,13 @@ export class PostgresWriter {
   ) {}
 
   /** Multi-row upserts in chunks that stay under PostgreSQL's 65,535 parameters. */
-  private async upsert(
+  private upsert(
     table: string,
     columns: readonly string[],
     rows: readonly Row[],
     conflict: string,
   ): Promise<void> {
-    const chunk = Math.floor(60_000 / columns.length);
-    for (let i = 0; i < rows.length; i += chunk) {
-      const part = rows.slice(i, i + chunk);
-      await this.postgres.query(
-        `INSERT INTO ${this.schema}.${table} (${columns.join(', ')}) VALUES ${placeholders(part.length, columns.length)} ${conflict}`,
-        part.flat(),
-      );
-    }
+    return insertRows(this.postgres, `${this.schema}.${table}`, columns, rows, conflict);
   }
 
   /** An update that keeps the latest state by event time (updated_at). */

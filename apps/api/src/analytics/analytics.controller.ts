@@ -1,9 +1,10 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
   ApiSecurity,
   ApiTags,
@@ -13,7 +14,9 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { Type as T } from '@sinclair/typebox';
 import { AnalyticsReader } from '@amato/batch';
+import { TestId } from '@amato/contracts';
 import { API_KEY_SCHEME } from '../auth/api-key.guard';
+import { SchemaParamPipe } from '../validation/schema-param.pipe';
 import { SchemaQueryPipe } from '../validation/schema-query.pipe';
 import {
   BatchRunSchema,
@@ -26,6 +29,10 @@ import {
   DataQualityQuerySchema,
   DepthConversion,
   EmptyQuerySchema,
+  ExperimentDetail,
+  ExperimentListItem,
+  type ExperimentsQuery,
+  ExperimentsQuerySchema,
   PagedSchema,
   type PageQuery,
   PageQuerySchema,
@@ -131,6 +138,34 @@ export class AnalyticsController {
   @ApiOkResponse({ schema: schema(T.Array(DepthConversion)) })
   depth(@Query(new SchemaQueryPipe(EmptyQuerySchema)) _q: Record<string, never>) {
     return this.reader.conversionByDepth();
+  }
+
+  @Get('experiments')
+  @ApiOperation({
+    summary: 'A/B tests: verdict, and per treatment the lift with its always-valid interval',
+  })
+  @queryDocs(ExperimentsQuerySchema)
+  @ApiOkResponse({ schema: schema(PagedSchema(ExperimentListItem)) })
+  experiments(@Query(new SchemaQueryPipe(ExperimentsQuerySchema)) q: ExperimentsQuery) {
+    return this.reader.experiments({ decision: q.decision }, q);
+  }
+
+  @Get('experiments/:testId')
+  @ApiOperation({
+    summary:
+      "One A/B test's whole analysis: rates, lifts, intervals, tests, Bayesian, CUPED, sequential, MDE",
+  })
+  @ApiParam({
+    name: 'testId',
+    description: 'the test, e.g. TEST_0001',
+    schema: { type: 'string', pattern: TestId.pattern },
+  })
+  @ApiOkResponse({ schema: schema(ExperimentDetail) })
+  experiment(
+    @Param('testId', new SchemaParamPipe(TestId)) testId: string,
+    @Query(new SchemaQueryPipe(EmptyQuerySchema)) _q: Record<string, never>,
+  ) {
+    return this.reader.experiment(testId);
   }
 
   @Get('batch/last')

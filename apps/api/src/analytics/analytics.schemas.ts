@@ -66,6 +66,18 @@ export const TransitionsQuerySchema = T.Object(
   },
   strict,
 );
+export const ExperimentsQuerySchema = T.Object(
+  {
+    ...paging,
+    decision: T.Optional(
+      T.Union(
+        ['ship', 'dont_ship', 'keep_running', 'broken_srm'].map((d) => T.Literal(d)),
+        { expected: 'ship, dont_ship, keep_running or broken_srm' },
+      ),
+    ),
+  },
+  strict,
+);
 export const EmptyQuerySchema = T.Object({}, strict);
 
 export type PageQuery = Static<typeof PageQuerySchema>;
@@ -73,6 +85,7 @@ export type DataQualityQuery = Static<typeof DataQualityQuerySchema>;
 export type RfmCustomersQuery = Static<typeof RfmCustomersQuerySchema>;
 export type CampaignsQuery = Static<typeof CampaignsQuerySchema>;
 export type TransitionsQuery = Static<typeof TransitionsQuerySchema>;
+export type ExperimentsQuery = Static<typeof ExperimentsQuerySchema>;
 
 const Num = T.Number();
 const NullableNum = T.Union([T.Number(), T.Null()]);
@@ -202,4 +215,58 @@ export const BatchRunSchema = T.Object({
     }),
   ),
   error: T.Union([Str, T.Null()]),
+});
+
+const Lift = T.Object({
+  treatment: Str,
+  metric: T.Union([T.Literal('conversion'), T.Literal('revenue')]),
+  control: Num,
+  value: Num,
+  relativeLift: NullableNum,
+  intervalLower: T.Union([T.Number(), T.Null()], {
+    description: 'the always-valid interval of the absolute lift; null: not bounded yet',
+  }),
+  intervalUpper: NullableNum,
+  pValue: T.Number({ description: 'fixed-horizon p-value (z-test or Welch)' }),
+  chanceToBeatControl: Num,
+  mdeRelative: T.Union([T.Number(), T.Null()], {
+    description: 'the relative lift detectable at the test’s size with the configured power',
+  }),
+});
+const experimentFields = {
+  test_id: Str,
+  test_name: Str,
+  metric: Str,
+  primary_metric: T.Union([T.Literal('conversion'), T.Literal('revenue')]),
+  true_lift: T.Union([T.Number(), T.Null()], {
+    description: 'the lift a simulation planted (generated data), null for real tests',
+  }),
+  start_date: Str,
+  end_date: Str,
+  observed_until: Str,
+  users: T.Integer(),
+  srm_p_value: NullableNum,
+  decision: T.Union(
+    [
+      T.Literal('ship'),
+      T.Literal('dont_ship'),
+      T.Literal('keep_running'),
+      T.Literal('broken_srm'),
+      T.Null(),
+    ],
+    { description: 'null: the test could not be analysed yet (reason says why)' },
+  ),
+  winner: T.Union([Str, T.Null()]),
+  reason: Str,
+};
+export const ExperimentListItem = T.Object({
+  ...experimentFields,
+  lifts: T.Union([T.Array(Lift), T.Null()]),
+});
+export const ExperimentDetail = T.Object({
+  ...experimentFields,
+  analysis: T.Union([T.Object({}, { additionalProperties: true }), T.Null()], {
+    description:
+      'the whole analysis of libs/experiments: variants, SRM, per treatment and metric the lifts, intervals, tests, Bayesian, CUPED, sequential and MDE',
+  }),
 });
