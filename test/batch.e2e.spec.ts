@@ -310,6 +310,31 @@ describe('the batch', () => {
       `UPDATE \`${name}\`.transaction_items SET line_total = line_total + 1 WHERE transaction_id = ? AND line_number = 1`,
       [orderId],
     );
+    // The same order again under another id, line items and all.
+    const [second] = await mysql.query<{ transaction_id: string }>(
+      `SELECT transaction_id FROM \`${name}\`.transactions ORDER BY transaction_id LIMIT 1 OFFSET 1`,
+    );
+    await mysql.execute(
+      `INSERT INTO \`${name}\`.transactions SELECT 'TXN_99999998', customer_id, transaction_date,
+         total_amount, currency, payment_method, order_status, channel, session_id
+       FROM \`${name}\`.transactions WHERE transaction_id = ?`,
+      [second?.transaction_id],
+    );
+    await mysql.execute(
+      `INSERT INTO \`${name}\`.transaction_items (transaction_id, line_number, product_id,
+         product_name, category, quantity, unit_price, discount_amount, line_total)
+       SELECT 'TXN_99999998', line_number, product_id, product_name, category, quantity,
+         unit_price, discount_amount, line_total
+       FROM \`${name}\`.transaction_items WHERE transaction_id = ?`,
+      [second?.transaction_id],
+    );
+    // An exposure of a customer who never was: its variant's result no longer counts it.
+    await postgres.query(
+      `INSERT INTO ${name}.ab_test_exposures (test_id, customer_id, variant, exposed_at, updated_at)
+       SELECT test_id, 'CUST_999997', 'control', start_date::timestamp AT TIME ZONE 'UTC',
+         start_date::timestamp AT TIME ZONE 'UTC'
+       FROM ${name}.ab_tests WHERE test_id = 'TEST_0001'`,
+    );
     // A page view of a session that never was, and a session of a customer that never was.
     await mongo
       .db(name)
@@ -330,6 +355,25 @@ describe('the batch', () => {
         sequence_number: 1,
       });
     const [session] = await mongo.db(name).collection('sessions').find({}).limit(1).toArray();
+    // A page view that lost its page type.
+    await mongo
+      .db(name)
+      .collection('page_views')
+      .insertOne({
+        _id: 'planted-pv-untyped' as never,
+        page_view_id: 'PV_UNTYPED',
+        session_id: session?.session_id as string,
+        customer_id: null,
+        timestamp: new Date('2025-06-01T10:00:00Z'),
+        page_url: '/',
+        page_type: null,
+        referrer: null,
+        time_on_page_seconds: 5,
+        scroll_depth: 0.5,
+        product_id: null,
+        category: null,
+        sequence_number: 99,
+      });
     await mongo
       .db(name)
       .collection('sessions')
@@ -347,14 +391,22 @@ describe('the batch', () => {
     expect(run.status).toBe('succeeded');
     const found = await failing();
     expect(found.map((c) => [c.check_name, c.failing_rows])).toEqual([
+      ['ab_test_exposures_orphan_customer', 1],
+      ['ab_test_results_participants', 1],
+      ['page_views_missing_fields', 1],
       ['page_views_orphan_session', 1],
       ['sessions_orphan_customer', 1],
       ['transaction_items_line_total', 1],
+      ['transactions_duplicate', 1],
       ['transactions_items_mismatch', 1],
       ['transactions_orphan_customer', 1],
     ]);
     const examples = Object.fromEntries(found.map((c) => [c.check_name, c.examples]));
     expect(examples).toMatchObject({
+      ab_test_exposures_orphan_customer: 'TEST_0001:CUST_999997',
+      ab_test_results_participants: 'TEST_0001:control',
+      page_views_missing_fields: 'PV_UNTYPED',
+      transactions_duplicate: 'TXN_99999998',
       page_views_orphan_session: 'PV_PLANTED',
       sessions_orphan_customer: 'SESS_PLANTED',
       transactions_items_mismatch: orderId,
@@ -389,13 +441,17 @@ describe('the batch', () => {
       expect((all.body.items as unknown[]).length).toBe(5);
       // The defects planted above are all errors.
       const failing = await get('/analytics/data-quality?failing=true&severity=error');
-      expect(failing.body.total).toBe(5);
+      expect(failing.body.total).toBe(9);
       expect(
         (failing.body.items as { check_name: string }[]).map((c) => c.check_name).sort(),
       ).toEqual([
+        'ab_test_exposures_orphan_customer',
+        'ab_test_results_participants',
+        'page_views_missing_fields',
         'page_views_orphan_session',
         'sessions_orphan_customer',
         'transaction_items_line_total',
+        'transactions_duplicate',
         'transactions_items_mismatch',
         'transactions_orphan_customer',
       ]);
