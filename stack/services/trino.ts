@@ -46,6 +46,9 @@ function writeCatalogs(ctx: StackContext, dir: string): void {
       'mongodb.connection-url': `mongodb://${mongo.host}:${mongo.port}/`,
       // Mongo databases and collections may be mixed-case; Trino names are lower-case.
       'mongodb.case-insensitive-name-matching': 'true',
+      // Replies of at most 10,000 documents: the local wire server otherwise answers a scan in
+      // one message, which the driver refuses beyond 48 MB (about 150,000 clickstream rows).
+      'mongodb.cursor-batch-size': '10000',
     },
   };
   for (const [name, entries] of Object.entries(catalogs)) {
