@@ -288,6 +288,83 @@ describe('the batch', () => {
     }
   }, 60_000);
 
+  it('records each session prefix as the journey state stood at each page view before a purchase', async () => {
+    type Prefix = {
+      session_id: string;
+      prefix_time: number;
+      pages: number;
+      depth: number;
+      time_on_site_seconds: number;
+      cart_adds: number;
+      searches: number;
+      last_page_type: string | null;
+      converted: boolean;
+    };
+    const prefixes = await trino.query<Prefix>(
+      `SELECT session_id, prefix_time, pages, depth, time_on_site_seconds, cart_adds, searches,
+         last_page_type, converted FROM ${pg}.${analytics}.journey_prefixes`,
+    );
+    // The same states from the clickstream's documents, for every session, computed here.
+    const db = mongo.db(name);
+    type Doc = Record<string, unknown>;
+    const [views, events, searches, sessions] = await Promise.all(
+      ['page_views', 'events', 'search_queries', 'sessions'].map((c) =>
+        db.collection<Doc>(c).find({}).toArray(),
+      ),
+    );
+    const timeOf = (d: Doc) => (d.timestamp as Date).getTime();
+    const expected: Prefix[] = [];
+    for (const s of sessions ?? []) {
+      const id = s.session_id as string;
+      const mine = [
+        ...(views ?? [])
+          .filter((d) => d.session_id === id)
+          .map((d) => ({ d, tie: 0, kind: 'page' })),
+        ...(events ?? [])
+          .filter((d) => d.session_id === id)
+          .map((d) => ({ d, tie: 1, kind: 'event' })),
+        ...(searches ?? [])
+          .filter((d) => d.session_id === id)
+          .map((d) => ({ d, tie: 1, kind: 'search' })),
+      ].sort((a, b) => timeOf(a.d) - timeOf(b.d) || a.tie - b.tie);
+      let pages = 0,
+        depth = 0,
+        carts = 0,
+        searched = 0,
+        bought = 0,
+        first = Infinity;
+      let lastPage: string | null = null;
+      for (const { d, kind } of mine) {
+        first = Math.min(first, timeOf(d));
+        if (kind === 'page') {
+          pages += 1;
+          if ((d.sequence_number as number) > depth) {
+            depth = d.sequence_number as number;
+            lastPage = d.page_type as string;
+          }
+        } else if (kind === 'search') searched += 1;
+        else if (d.event_type === 'add_to_cart') carts += 1;
+        else if (d.event_type === 'purchase') bought += 1;
+        if (kind === 'page' && bought === 0)
+          expected.push({
+            session_id: id,
+            prefix_time: timeOf(d),
+            pages,
+            depth,
+            time_on_site_seconds: Math.round((timeOf(d) - first) / 1000),
+            cart_adds: carts,
+            searches: searched,
+            last_page_type: lastPage,
+            converted: s.converted as boolean,
+          });
+      }
+    }
+    const key = (p: Prefix) => `${p.session_id}/${p.pages}`;
+    const sort = (rows: Prefix[]) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(prefixes.length).toBeGreaterThan(dataset.expected.sessions);
+    expect(sort(prefixes)).toEqual(sort(expected));
+  }, 60_000);
+
   it('finds exactly the defects planted in the stores', async () => {
     const [order] = await mysql.query<{ transaction_id: string }>(
       `SELECT transaction_id FROM \`${name}\`.transactions ORDER BY transaction_id LIMIT 1`,
