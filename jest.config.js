@@ -20,7 +20,20 @@ const moduleNameMapper = { '^@amato/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 
 // ESM-only packages that CommonJS code requires; Node 20 loads them natively, jest's runtime
 // does not, so swc turns them into CommonJS.
-const esmPackages = ['content-disposition', 'hyparquet', 'hyparquet-writer'];
+const esmPackages = [
+  'content-disposition',
+  'hyparquet',
+  'hyparquet-writer',
+  // ml-kmeans and the ESM packages it imports
+  'ml-kmeans',
+  'ml-distance-euclidean',
+  'ml-nearest-vector',
+  'ml-spectra-processing',
+  'is-any-array',
+  'ml-array-max',
+  'ml-array-min',
+  'ml-array-rescale',
+];
 
 /** @type {Config} */
 const base = {

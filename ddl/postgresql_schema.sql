@@ -96,3 +96,22 @@ CREATE TABLE IF NOT EXISTS batch_runs (
   error       TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_batch_runs_started ON batch_runs (started_at DESC);
+
+-- Every trained model version (./amato train): its artifact (JSON or ONNX bytes) with a
+-- checksum, what it reads and how it was trained and scored (metadata: features in order,
+-- metrics, training range and cutoff, code version), its report, and which version serves.
+-- One version per model is active; activating one notifies the serving processes.
+CREATE TABLE IF NOT EXISTS model_versions (
+  model_name      VARCHAR(40)  NOT NULL CHECK (model_name ~ '^[a-z][a-z0-9_]*$'),
+  version         INTEGER      NOT NULL CHECK (version > 0),
+  format          VARCHAR(40)  NOT NULL,
+  artifact        BYTEA        NOT NULL,
+  artifact_sha256 CHAR(64)     NOT NULL,
+  metadata        JSONB        NOT NULL,
+  report          TEXT,
+  created_at      TIMESTAMPTZ  NOT NULL DEFAULT now(),
+  active          BOOLEAN      NOT NULL DEFAULT false,
+  activated_at    TIMESTAMPTZ,
+  PRIMARY KEY (model_name, version)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS uq_model_versions_active ON model_versions (model_name) WHERE active;

@@ -36,6 +36,7 @@ export function exitCodeOf(err: AmatoError): 1 | 2 {
     case 'BATCH_STEP_FAILED':
     case 'DEPENDENCY_UNAVAILABLE':
     case 'EXPERIMENT_INPUT_INVALID':
+    case 'MODEL_ARTIFACT_INVALID':
     case 'PORT_TAKEN':
     case 'TRINO_QUERY_FAILED':
       return 1;

@@ -22,6 +22,8 @@ const POSTGRES_FIELDS = {
   ab_test_exposures: 5,
   // AMATO's own: the record of batch runs.
   batch_runs: 7,
+  // AMATO's own: the model registry.
+  model_versions: 10,
 };
 const MONGO_FIELDS = {
   sessions: 15,

@@ -33,6 +33,9 @@ export function httpOutcomeOf(err: AmatoError): HttpOutcome {
     // the variant and the field to correct.
     case 'EXPERIMENT_INPUT_INVALID':
       return { status: HttpStatus.BAD_REQUEST, expose: true };
+    // A model version whose artifact cannot be served: the request to activate it is refused.
+    case 'MODEL_ARTIFACT_INVALID':
+      return { status: HttpStatus.UNPROCESSABLE_ENTITY, expose: true };
     // Errors of starting a command; met while answering a request they are a bug, and their
     // message (configuration values, ports) is for the operator, not the client.
     case 'CONFIG_INVALID':
