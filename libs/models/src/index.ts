@@ -6,3 +6,4 @@ export * from './segmentation/kmeans-model';
 export * from './segmentation/segment-names';
 export * from './segmentation/segmentation-features';
 export * from './segmentation/standard-scaler';
+export * from './journey';

@@ -44,6 +44,8 @@ export class ServingModels {
     private readonly schema: string,
     private readonly loaders: Readonly<Record<string, ModelLoader>>,
     private readonly pollMs = 30_000,
+    /** How long a replaced model stays usable for calls already holding it, then is released. */
+    private readonly retireAfterMs = 60_000,
   ) {}
 
   /** Loads the active versions and starts following activations. */
@@ -103,7 +105,9 @@ export class ServingModels {
     if (!stored || !loader) return;
     try {
       const model = await loader(stored);
+      const previous = this.served.get(name);
       this.served.set(name, { name, version, model, loadedAt: new Date().toISOString() });
+      if (previous) retire(previous.model, this.retireAfterMs);
       this.errors.delete(name);
       this.logger.info({ model: name, version }, 'serving model version');
     } catch (err) {
@@ -145,4 +149,13 @@ export class ServingModels {
       setTimeout(() => void this.listen(), 5_000).unref();
     }
   }
+}
+
+/** Frees a replaced model's native resources (an ONNX session) once calls in flight are done. */
+function retire(model: unknown, afterMs: number): void {
+  const release = (model as { release?: unknown } | null)?.release;
+  if (typeof release !== 'function') return;
+  setTimeout(() => {
+    void Promise.resolve(release.call(model)).catch(() => undefined);
+  }, afterMs).unref();
 }
