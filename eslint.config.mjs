@@ -10,6 +10,8 @@ export default tseslint.config(
       'dist/**',
       'coverage/**',
       '.stack/**',
+      // ml/'s Python environment (and the JavaScript some of its packages ship)
+      'ml/.venv/**',
       'eslint.config.mjs',
       'jest.config.js',
       // A mongosh script (global `db`) as well as a module; the ddl integration test runs it.
