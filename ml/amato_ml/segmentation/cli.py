@@ -1,0 +1,105 @@
+"""Command line: `train` a segmentation from a training dataset, or write the TypeScript
+agreement `fixture`. Run from ml/ with the project's virtual environment:
+
+    .venv/bin/python -m amato_ml.segmentation train --dataset FILE.parquet --out DIR
+    .venv/bin/python -m amato_ml.segmentation fixture --out ../libs/models/src/hdbscan/fixtures/
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .features import DatasetError
+from .fixture import write_fixture
+from .model import TrainingError
+from .train import summary_lines, train
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="python -m amato_ml.segmentation",
+        description="HDBSCAN customer segmentation: train it, or write the TypeScript fixture.",
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+    train = commands.add_parser(
+        "train",
+        help="fit on a training dataset and write hdbscan.json and its report",
+        description="Standardizes the 36 segmentation features, holds out a seeded share of the "
+        "customers, fits HDBSCAN on the rest and writes DIR/hdbscan.json (the serving "
+        "artifact), DIR/hdbscan-report.{json,md} and DIR/hdbscan-holdout.json (the held-out "
+        "customers with approximate_predict's answers).",
+    )
+    train.add_argument("--dataset", type=Path, required=True, help="training dataset (Parquet)")
+    train.add_argument("--out", type=Path, required=True, help="output directory")
+    train.add_argument(
+        "--min-cluster-size",
+        type=_positive,
+        help="smallest segment (default: 1%% of the fitted customers, at least 15)",
+    )
+    train.add_argument(
+        "--min-samples", type=_positive, help="density neighbours (default: min-cluster-size)"
+    )
+    train.add_argument("--holdout", type=_share, default=0.2, help="share held out (default: 0.2)")
+    train.add_argument("--seed", type=int, default=42, help="holdout split seed (default: 42)")
+    train.add_argument(
+        "--bootstraps", type=_count, default=5, help="bootstrap refits for stability (default: 5)"
+    )
+    train.add_argument(
+        "--splits", type=_count, default=3, help="refits on other holdout splits (default: 3)"
+    )
+    fixture = commands.add_parser(
+        "fixture",
+        help="write the synthetic agreement fixture of the TypeScript implementation",
+        description="Writes hdbscan.json and holdout.json of a small deterministic synthetic "
+        "dataset, Prettier-formatted; regenerating gives identical files.",
+    )
+    fixture.add_argument("--out", type=Path, required=True, help="output directory")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "fixture":
+        for path in write_fixture(args.out):
+            print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        return 0
+    try:
+        report = train(
+            args.dataset,
+            args.out,
+            min_cluster_size=args.min_cluster_size,
+            min_samples=args.min_samples,
+            holdout=args.holdout,
+            seed=args.seed,
+            bootstraps=args.bootstraps,
+            splits=args.splits,
+        )
+    except (DatasetError, TrainingError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(summary_lines(report, args.out)))
+    return 0
