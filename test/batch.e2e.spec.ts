@@ -586,6 +586,35 @@ describe('the batch', () => {
       expect((await get('/analytics/experiments?decision=maybe')).status).toBe(400);
     });
 
+    it('simulates journeys on the transition probabilities, reproducibly, and refuses what it cannot', async () => {
+      const post = async (payload: unknown) => {
+        const r = await api.inject({
+          method: 'POST',
+          url: '/journey/simulate',
+          headers,
+          payload: payload as never,
+        });
+        return { status: r.statusCode, body: r.json<Record<string, unknown>>() };
+      };
+      const r = await post({ start_page: 'product', simulations: 5000, seed: 1 });
+      expect(r.status).toBe(200);
+      const exact = r.body.exactConversionProbability as number;
+      const interval = r.body.conversionInterval as { lower: number; upper: number };
+      expect(exact).toBeGreaterThan(0);
+      expect(interval.lower).toBeLessThanOrEqual(exact);
+      expect(interval.upper).toBeGreaterThanOrEqual(exact);
+      expect((r.body.nextPages as unknown[]).length).toBeGreaterThan(0);
+      expect((await post({ start_page: 'product', simulations: 5000, seed: 1 })).body).toEqual(
+        r.body,
+      );
+      const unknown = await post({ start_page: 'basement' });
+      expect(unknown.status).toBe(400);
+      expect(String(unknown.body.message)).toMatch(/start page basement: no transitions leave it/);
+      expect((await post({ start_page: 'home', session_id: 'SESS_00000000' })).status).toBe(400);
+      expect((await post({ session_id: 'SESS_NOSUCHONE' })).status).toBe(404);
+      expect((await post({ simulations: 0 })).status).toBe(400);
+    });
+
     it('refuses bad parameters with a 400 naming them', async () => {
       const bad = await get('/analytics/rfm/customers?segment=Nobody&limit=0');
       expect(bad.status).toBe(400);

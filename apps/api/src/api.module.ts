@@ -18,6 +18,10 @@ import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { FeaturesController } from './features/features.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { JourneyController } from './models/journey.controller';
+import { ModelsController } from './models/models.controller';
+import { SegmentController } from './models/segment.controller';
+import { ApiModels } from './models/serving';
 import { RootController } from './root.controller';
 
 const DEPENDENCIES = [
@@ -53,6 +57,9 @@ export class ApiModule {
         MetricsController,
         FeaturesController,
         AnalyticsController,
+        ModelsController,
+        SegmentController,
+        JourneyController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -70,6 +77,7 @@ export class ApiModule {
             new AnalyticsReader(postgres, c.batch.analyticsSchema, c.postgres.schema),
           inject: [ConfigService, PostgresService],
         },
+        ApiModels,
         MetricsService,
         HealthService,
         {

@@ -4,6 +4,7 @@ import {
   AnalyticsReader,
   BatchRunner,
   batchSteps,
+  exportJourneyPrefixes,
   exportTrainingDataset,
   formatExperimentReport,
   type BatchProgress,
@@ -28,7 +29,8 @@ in one transaction when every step has succeeded; a failed run leaves the previo
 they were, says which file, line and Trino message failed, and exits 1. Each run's per-step
 durations and row counts are recorded in <postgres.schema>.batch_runs. Then the training
 dataset (one row per customer: the features, derived with the stream's code, context and
-labels) is written as Parquet to <batch.datasetDir> with its data dictionary beside it.
+labels) is written as Parquet to <batch.datasetDir> with its data dictionary beside it, and so
+are the session prefixes the conversion model trains on (journey_prefixes_<cutoff>.parquet).
 
 options:
   --as-of TIME    the cutoff, an ISO 8601 time (e.g. 2026-01-01 or 2026-01-01T12:00:00Z);
@@ -126,6 +128,14 @@ async function main(argv: readonly string[]): Promise<void> {
       config.batch.datasetDir,
     );
     process.stdout.write(`${dataset.rows.toLocaleString('en')} customers in ${dataset.file}\n`);
+    process.stdout.write('session prefixes … ');
+    const prefixes = await exportJourneyPrefixes(
+      postgres,
+      config.batch.analyticsSchema,
+      args.asOf,
+      config.batch.datasetDir,
+    );
+    process.stdout.write(`${prefixes.rows.toLocaleString('en')} prefixes in ${prefixes.file}\n`);
     console.log(
       `done in ${((performance.now() - started) / 1000).toFixed(1)} s: run ${run.runId}, results in ${config.batch.analyticsSchema}`,
     );

@@ -10,3 +10,4 @@ export * from './experiment-inputs';
 export * from './experiment-step';
 export * from './experiment-report';
 export * from './batch-steps';
+export * from './journey-dataset';

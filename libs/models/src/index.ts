@@ -7,3 +7,8 @@ export * from './segmentation/segment-names';
 export * from './segmentation/segmentation-features';
 export * from './segmentation/standard-scaler';
 export * from './journey';
+export * from './registry/model-loaders';
+export * from './segmentation/segment-store';
+export * from './hdbscan';
+export * from './segmentation/segmenter';
+export * from './journey-simulation/journey-simulation';

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./libs/models/src/journey/onnx-test-environment.ts
+ * @jest-environment ./libs/testing/src/onnx-test-environment.ts
  */
 import { ModelArtifactError } from '../model-artifact-error';
 import { fixtureHoldout, fixtureMetadata, fixtureOnnx } from './journey-fixture';

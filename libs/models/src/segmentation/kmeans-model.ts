@@ -1,5 +1,6 @@
 import { kmeans } from 'ml-kmeans';
 import { ModelArtifactError } from '../model-artifact-error';
+import { seededRandom as random } from '../random';
 import { adjustedRandIndex, daviesBouldinScore, silhouetteScore } from './cluster-metrics';
 import { nameSegments, type SegmentProfile } from './segment-names';
 import { profileColumns } from './segmentation-features';
@@ -23,7 +24,7 @@ export interface KmeansArtifact {
 }
 
 export interface KmeansTrainingOptions {
-  /** The k tried; the one with the best silhouette is kept. Default 3..7, around 5. */
+  /** The k tried; the one with the best silhouette is kept. Default 4, 5 and 6: around 5. */
   readonly ks?: readonly number[];
   readonly seed?: number;
   /** Points the silhouette is computed on (it is O(n²)); a seeded sample of the rows. */
@@ -48,18 +49,6 @@ export interface KmeansReport {
     readonly bootstrap: readonly number[];
   };
   readonly trainedOn: number;
-}
-
-/** A small seeded generator (mulberry32): samples and bootstraps are reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sampleIndices(n: number, size: number, seed: number): number[] {
@@ -104,7 +93,7 @@ export function trainKmeans(
   rows: readonly (readonly number[])[],
   options: KmeansTrainingOptions = {},
 ): { artifact: KmeansArtifact; report: KmeansReport; labels: number[] } {
-  const ks = options.ks ?? [3, 4, 5, 6, 7];
+  const ks = options.ks ?? [4, 5, 6];
   const seed = options.seed ?? 42;
   const refits = options.refits ?? 3;
   if (rows.length < Math.max(...ks) * 2) {

@@ -1,0 +1,364 @@
+import 'reflect-metadata';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { parquetReadObjects } from 'hyparquet';
+import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
+import { loadConfig } from '@amato/config';
+import { applyMysqlSchema, applyPostgresSchema } from '@amato/ddl';
+import {
+  HdbscanModel,
+  KmeansModel,
+  MODEL_LOADERS,
+  MODEL_NAMES,
+  hdbscanSegmentNames,
+  NOISE,
+  ModelRegistry,
+  type ModelName,
+  SEGMENTATION_FEATURES,
+  segmentationVector,
+  trainKmeans,
+  writeSegmentAssignments,
+} from '@amato/models';
+import { MysqlService } from '@amato/mysql';
+import { PostgresService } from '@amato/postgres';
+
+const run = promisify(execFile);
+const logger = createLogger('train');
+
+const HELP = `amato train: trains AMATO's models from the batch's datasets, registers and activates them.
+
+usage: ./amato train [options]          (or: npm run train -- [options])
+
+Reads the newest training dataset and session prefixes that ./amato batch wrote to
+<batch.datasetDir> (or the files given), then:
+  kmeans    segments on the 36-feature segmentation vector (TypeScript, ml-kmeans; k by
+            silhouette around 5), with their names and a report
+  hdbscan   density segments with noise (Python, ml/amato_ml/segmentation), assigned online
+            in TypeScript as the library assigns new points
+  journey   the live-session conversion model (Python LightGBM on session prefixes with a
+            time-based split, exported to ONNX, scored in Node), against two baselines
+Each is registered as a new version in <postgres.schema>.model_versions with its metadata and
+report, loaded back the way serving loads it, and activated: the API and the processor switch
+to it without a restart. Segment assignments of every customer in the dataset go to MySQL's
+customer_segments and customer_segment_mapping. The reports are printed at the end.
+
+options:
+  --dataset FILE    the training dataset (default: the newest training_dataset_*.parquet)
+  --prefixes FILE   the session prefixes (default: the newest journey_prefixes_*.parquet)
+  --only NAMES      a comma-separated subset of kmeans,hdbscan,journey
+  --no-activate     register the new versions without activating them
+  -h, --help        this text
+
+The Python models run in ml/.venv (./amato train creates it on first use).`;
+
+export interface TrainArgs {
+  readonly dataset?: string;
+  readonly prefixes?: string;
+  readonly only: readonly ModelName[];
+  readonly activate: boolean;
+  readonly help: boolean;
+}
+
+export function parseTrainArgs(argv: readonly string[]): TrainArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        dataset: { type: 'string' },
+        prefixes: { type: 'string' },
+        only: { type: 'string' },
+        'no-activate': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const only = (values.only ?? MODEL_NAMES.join(',')).split(',').map((s) => s.trim());
+  for (const name of only) {
+    if (!(MODEL_NAMES as readonly string[]).includes(name))
+      throw new UsageError(
+        `--only: unknown model "${name}"; the models are ${MODEL_NAMES.join(', ')}`,
+      );
+  }
+  return {
+    dataset: values.dataset,
+    prefixes: values.prefixes,
+    only: only as ModelName[],
+    activate: values['no-activate'] !== true,
+    help: values.help === true,
+  };
+}
+
+/** The newest file of a kind in the dataset folder (names carry the cutoff, so they sort). */
+export function newest(dir: string, prefix: string): string {
+  const files = existsSync(dir)
+    ? readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.parquet'))
+    : [];
+  const last = files.sort().at(-1);
+  if (!last) throw new UsageError(`no ${prefix}*.parquet in ${dir}: run ./amato batch first`);
+  return join(dir, last);
+}
+
+async function readParquet(file: string): Promise<Record<string, unknown>[]> {
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const bytes = readFileSync(file);
+  return parquetReadObjects({
+    file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  });
+}
+
+async function codeVersion(): Promise<string> {
+  try {
+    return (await run('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const step = (what: string) => process.stdout.write(`${what} … `);
+const done = (what: string) => process.stdout.write(`${what}\n`);
+
+/** Runs a Python trainer of ml/ and returns its output folder. */
+async function python(module: string, args: readonly string[]): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), `amato-${module.split('.').at(-1) ?? 'ml'}-`));
+  const bin = resolve('ml/.venv/bin/python');
+  if (!existsSync(bin))
+    throw new UsageError('ml/.venv is missing: run ./amato train (it creates it) or ./amato test');
+  try {
+    await run(bin, ['-m', module, 'train', ...args, '--out', out], {
+      cwd: resolve('ml'),
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim() ?? '';
+    throw new Error(`${module} failed: ${stderr.split('\n').slice(-5).join('\n') || String(err)}`);
+  }
+  return out;
+}
+
+interface Trained {
+  readonly name: ModelName;
+  readonly version: number;
+  readonly summary: string;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseTrainArgs(argv);
+  if (args.help) {
+    console.log(HELP);
+    return;
+  }
+  const config = loadConfig();
+  // The terminal gets one progress line a model and the reports; the libraries' info lines
+  // (JSON) would interleave with them, so only warnings and errors print.
+  setLogLevel(
+    config.log.level === 'debug' || config.log.level === 'trace' ? config.log.level : 'warn',
+  );
+  const dir = config.batch.datasetDir;
+  const needsDataset = args.only.some((m) => m !== 'journey');
+  const datasetFile = needsDataset ? (args.dataset ?? newest(dir, 'training_dataset_')) : undefined;
+  const prefixesFile = args.only.includes('journey')
+    ? (args.prefixes ?? newest(dir, 'journey_prefixes_'))
+    : undefined;
+  const postgres = new PostgresService(config.postgres);
+  const mysql = new MysqlService(config.mysql);
+  const trained: Trained[] = [];
+  try {
+    await Promise.all([postgres.connect(), mysql.connect()]);
+    await applyPostgresSchema(postgres, config.postgres.schema);
+    await applyMysqlSchema(mysql, config.mysql.database);
+    const registry = new ModelRegistry(postgres, config.postgres.schema);
+    const code = await codeVersion();
+    const rows = datasetFile ? await readParquet(datasetFile) : [];
+    if (datasetFile)
+      console.log(
+        `training dataset: ${datasetFile} (${rows.length.toLocaleString('en')} customers)`,
+      );
+    const customers = rows.map((r) => String(r.customer_id));
+    const vectors = rows.map((r, i) => {
+      try {
+        return segmentationVector(r);
+      } catch (err) {
+        throw new UsageError(`${datasetFile ?? ''}: row ${i + 1}: ${(err as Error).message}`);
+      }
+    });
+    const base = { code_version: code, trained_at: new Date().toISOString() };
+
+    const register = async (
+      name: ModelName,
+      format: string,
+      artifact: Buffer,
+      metadata: Record<string, unknown>,
+      report: string,
+    ) => {
+      const version = await registry.register({
+        name,
+        format,
+        artifact,
+        metadata: { ...base, ...metadata },
+        report,
+      });
+      if (args.activate) await registry.activate(name, version.version, MODEL_LOADERS[name]);
+      return version.version;
+    };
+
+    if (args.only.includes('kmeans') && datasetFile) {
+      step('kmeans');
+      const { artifact, report } = trainKmeans(SEGMENTATION_FEATURES, vectors, { seed: 42 });
+      const version = await register(
+        'kmeans',
+        artifact.format,
+        Buffer.from(JSON.stringify(artifact)),
+        {
+          features: artifact.features,
+          metrics: report,
+          dataset: basename(datasetFile),
+          training_rows: vectors.length,
+        },
+        kmeansReport(report),
+      );
+      const model = KmeansModel.fromArtifact(artifact, SEGMENTATION_FEATURES);
+      const assigned = vectors.map((v, i) => ({
+        customerId: customers[i] ?? '',
+        ...model.assign(v),
+      }));
+      await writeSegmentAssignments(
+        mysql,
+        config.mysql.database,
+        'kmeans',
+        version,
+        artifact.segments.map((s) => ({ label: s.label, name: s.name, profile: profileOf(s) })),
+        assigned.map((a) => ({
+          customerId: a.customerId,
+          label: a.segment,
+          confidence: a.confidence,
+        })),
+      );
+      done(`version ${version}: k = ${report.k}, silhouette ${report.silhouette.toFixed(3)}`);
+      trained.push({ name: 'kmeans', version, summary: kmeansReport(report) });
+    }
+
+    if (args.only.includes('hdbscan') && datasetFile) {
+      step('hdbscan (Python)');
+      const out = await python('amato_ml.segmentation', ['--dataset', resolve(datasetFile)]);
+      const bytes = readFileSync(join(out, 'hdbscan.json'));
+      const report = JSON.parse(readFileSync(join(out, 'hdbscan-report.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const markdown = readFileSync(join(out, 'hdbscan-report.md'), 'utf8');
+      const version = await register(
+        'hdbscan',
+        'amato.hdbscan.v1',
+        bytes,
+        {
+          features: SEGMENTATION_FEATURES,
+          metrics: report,
+          dataset: basename(datasetFile),
+          training_rows: vectors.length,
+        },
+        markdown,
+      );
+      const model = HdbscanModel.fromArtifact(JSON.parse(bytes.toString('utf8')));
+      const assigned = model.assignMany(vectors);
+      const names = hdbscanSegmentNames(model);
+      await writeSegmentAssignments(
+        mysql,
+        config.mysql.database,
+        'hdbscan',
+        version,
+        [
+          ...model.clusters.map((c) => ({
+            label: c.label,
+            name: names.get(c.label) ?? `Cluster ${c.label}`,
+            profile: { ...c.means, size: c.size },
+          })),
+          { label: NOISE.segment, name: NOISE.name, profile: { size: model.noiseSize } },
+        ],
+        assigned.map((a, i) => ({
+          customerId: customers[i] ?? '',
+          label: a.label,
+          confidence: a.probability,
+        })),
+      );
+      done(`version ${version}: ${model.clusters.length} clusters, ${model.noiseSize} noise`);
+      trained.push({ name: 'hdbscan', version, summary: markdown });
+    }
+
+    if (args.only.includes('journey') && prefixesFile) {
+      step(`journey (Python, ${basename(prefixesFile)})`);
+      const out = await python('amato_ml.journey', ['--dataset', resolve(prefixesFile)]);
+      const onnx = readFileSync(join(out, 'journey.onnx'));
+      const model = JSON.parse(readFileSync(join(out, 'journey.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const report = JSON.parse(readFileSync(join(out, 'journey-report.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const markdown = readFileSync(join(out, 'journey-report.md'), 'utf8');
+      const version = await register(
+        'journey',
+        String(model.format),
+        onnx,
+        {
+          model,
+          features: model.features,
+          metrics: report,
+          dataset: basename(prefixesFile),
+        },
+        markdown,
+      );
+      done(`version ${version}`);
+      trained.push({ name: 'journey', version, summary: markdown });
+    }
+  } finally {
+    await Promise.all([postgres.close(), mysql.close()]);
+  }
+  for (const t of trained)
+    console.log(
+      `\n── ${t.name} v${t.version}${args.activate ? ' (active)' : ''}\n${t.summary.trim()}`,
+    );
+}
+
+function profileOf(s: {
+  meanMonetary: number;
+  meanFrequency: number;
+  meanRecencyDays: number;
+  meanEngagement: number;
+  size: number;
+}) {
+  return {
+    size: s.size,
+    monetary_value: s.meanMonetary,
+    frequency: s.meanFrequency,
+    recency_days: s.meanRecencyDays,
+    avg_engagement_score: s.meanEngagement,
+  };
+}
+
+function kmeansReport(report: ReturnType<typeof trainKmeans>['report']): string {
+  const lines = [
+    `# k-means segments`,
+    '',
+    `k = ${report.k} of ${report.selection.map((s) => `${s.k} (silhouette ${s.silhouette.toFixed(3)})`).join(', ')}; trained on ${report.trainedOn.toLocaleString('en')} customers.`,
+    '',
+    `- Silhouette: ${report.silhouette.toFixed(3)} (−1 to 1, higher is better; on a sample)`,
+    `- Davies–Bouldin: ${report.daviesBouldin.toFixed(3)} (lower is better)`,
+    `- Stability (adjusted Rand index vs the fit): other seeds ${report.stability.seeds.map((x) => x.toFixed(3)).join(', ')}; bootstrap samples ${report.stability.bootstrap.map((x) => x.toFixed(3)).join(', ')}`,
+    '',
+    '| segment | name | customers |',
+    '| ---: | --- | ---: |',
+    ...report.sizes.map((s) => `| ${s.label} | ${s.name} | ${s.size.toLocaleString('en')} |`),
+  ];
+  return lines.join('\n');
+}
+
+if (require.main === module) main(process.argv.slice(2)).catch(exitOnFailure('train', logger));

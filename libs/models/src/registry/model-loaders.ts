@@ -1,0 +1,49 @@
+import { HdbscanModel } from '../hdbscan';
+import { JourneyModel } from '../journey';
+import { ModelArtifactError } from '../model-artifact-error';
+import { KmeansModel } from '../segmentation/kmeans-model';
+import { SEGMENTATION_FEATURES } from '../segmentation/segmentation-features';
+import { hdbscanSegmenter, kmeansSegmenter } from '../segmentation/segmenter';
+import type { ModelVersion } from './model-registry';
+import type { ModelLoader } from './serving-models';
+
+/** The models AMATO trains and serves, by their registry names. */
+export const MODEL_NAMES = ['kmeans', 'hdbscan', 'journey'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+function json(version: ModelVersion): unknown {
+  try {
+    return JSON.parse(version.artifact.toString('utf8'));
+  } catch (err) {
+    throw new ModelArtifactError(
+      version.name,
+      `the artifact (${version.artifact.length} bytes) is not valid JSON: ${(err as Error).message}`,
+    );
+  }
+}
+
+/**
+ * How serving turns each model's stored version into a model (a Segmenter for the segmentation
+ * models, a JourneyModel for the journey), checking it against what
+ * serving feeds it: the segmentation models must read the 36 features in serving's order, the
+ * journey model's metadata (in the version's metadata, `model`) must match its ONNX input.
+ */
+export const MODEL_LOADERS: { readonly [N in ModelName]: ModelLoader } = {
+  kmeans: (version) =>
+    kmeansSegmenter(KmeansModel.fromArtifact(json(version), SEGMENTATION_FEATURES)),
+  hdbscan: (version) => {
+    const model = HdbscanModel.fromArtifact(json(version));
+    const expected = SEGMENTATION_FEATURES;
+    if (
+      model.features.length !== expected.length ||
+      model.features.some((f, i) => f !== expected[i])
+    ) {
+      throw new ModelArtifactError(
+        'hdbscan',
+        `field features: the artifact does not read the ${expected.length} segmentation features in serving's order`,
+      );
+    }
+    return hdbscanSegmenter(model);
+  },
+  journey: (version) => JourneyModel.load(new Uint8Array(version.artifact), version.metadata.model),
+};

@@ -1,0 +1,173 @@
+import { applyPostgresSchema } from '@amato/ddl';
+import { KmeansModel, ModelRegistry, SEGMENTATION_FEATURES, trainKmeans } from '@amato/models';
+import { PostgresService } from '@amato/postgres';
+import { testConfig, uniqueName } from '@amato/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApi } from '../apps/api/src/main';
+
+/** Customers in three groups over the 36 features: value, recency and frequency differ. */
+function customers(n: number, shift = 0): number[][] {
+  const at = (name: string) => SEGMENTATION_FEATURES.indexOf(name as never);
+  const groups = [
+    { monetary_value: 3000, recency_days: 10, frequency: 8 },
+    { monetary_value: 200, recency_days: 300, frequency: 1 },
+    { monetary_value: 700, recency_days: 60, frequency: 3 },
+  ];
+  return Array.from({ length: n }, (_, i) => {
+    const g = groups[i % 3] as Record<string, number>;
+    return SEGMENTATION_FEATURES.map((name, j) =>
+      j === at(name) && name in g
+        ? (g[name] ?? 0) * (1 + ((i * 7919) % 13) / 100) + shift
+        : (i % 3) + j / 100,
+    );
+  });
+}
+
+const asObject = (vector: readonly number[]) =>
+  Object.fromEntries(SEGMENTATION_FEATURES.map((name, j) => [name, vector[j] ?? 0]));
+
+describe('models over HTTP: /models and /segment', () => {
+  const config = testConfig();
+  const schema = uniqueName('models_api');
+  const headers = { 'x-api-key': 'test-key-models-0123456789' };
+  let postgres: PostgresService;
+  let registry: ModelRegistry;
+  let api: NestFastifyApplication;
+  const rows = customers(90);
+
+  const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
+    const r = await api.inject({ method, url, headers, payload: payload as never });
+    return { status: r.statusCode, body: r.json<Record<string, unknown>>() };
+  };
+  const register = async (vectors: number[][]) => {
+    const { artifact, report } = trainKmeans(SEGMENTATION_FEATURES, vectors, {
+      ks: [3],
+      seed: 1,
+      refits: 1,
+    });
+    return registry.register({
+      name: 'kmeans',
+      format: artifact.format,
+      artifact: Buffer.from(JSON.stringify(artifact)),
+      metadata: { features: artifact.features, metrics: report },
+    });
+  };
+
+  beforeAll(async () => {
+    postgres = await new PostgresService(config.postgres).connect();
+    await applyPostgresSchema(postgres, schema);
+    registry = new ModelRegistry(postgres, schema);
+    const v1 = await register(rows);
+    await registry.activate('kmeans', v1.version, (v) =>
+      KmeansModel.fromArtifact(JSON.parse(v.artifact.toString('utf8')), SEGMENTATION_FEATURES),
+    );
+    api = await createApi({
+      ...config,
+      postgres: { ...config.postgres, schema },
+      api: { ...config.api, apiKeys: [headers['x-api-key']] },
+    });
+    await api.init();
+    await api.getHttpAdapter().getInstance().ready();
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await postgres.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await postgres.close();
+  });
+
+  it('segments a feature vector in the shape marketers know, with the model and version used', async () => {
+    const r = await call('POST', '/segment/customer', {
+      customer_id: 'CUST_000001',
+      features: asObject(rows[0] as number[]),
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      customer_id: 'CUST_000001',
+      model_used: 'kmeans',
+      model_version: 1,
+      segment_type: 'High-Value Recent',
+      segment_characteristics: { segment_type: 'High-Value Recent', customer_count: 30 },
+    });
+    expect(r.body.confidence_score).toBeGreaterThan(0.5);
+    expect(Date.parse(String(r.body.inference_timestamp))).not.toBeNaN();
+  });
+
+  it('segments a batch in order, and refuses an empty or oversized one', async () => {
+    const r = await call('POST', '/segment/batch', {
+      customers: rows.slice(0, 6).map((v) => ({ features: asObject(v) })),
+    });
+    expect(r.status).toBe(200);
+    const results = r.body.results as { segment: number }[];
+    expect(results).toHaveLength(6);
+    expect(results[0]?.segment).toBe(results[3]?.segment);
+    expect(results[0]?.segment).not.toBe(results[1]?.segment);
+    expect((await call('POST', '/segment/batch', { customers: [] })).status).toBe(400);
+    const big = await call('POST', '/segment/batch', {
+      customers: Array.from({ length: 10_001 }, () => ({ customer_id: 'CUST_000001' })),
+    });
+    expect(big.status).toBe(400);
+    expect(String(big.body.message)).toMatch(/customers: expected a list of 1 to 10,000 customers/);
+  });
+
+  it('says what is wrong with a request, naming the field', async () => {
+    const features = asObject(rows[0] as number[]);
+    const missing = { ...features } as Record<string, number>;
+    delete missing.recency_days;
+    const r1 = await call('POST', '/segment/customer', { features: missing });
+    expect(r1.status).toBe(400);
+    expect(String(r1.body.message)).toMatch(/\/features\/recency_days/);
+    const r2 = await call('POST', '/segment/customer', {
+      features: { ...features, recency_days: 'soon' },
+    });
+    expect(String(r2.body.message)).toMatch(
+      /\/features\/recency_days: expected a number; got "soon"/,
+    );
+    const r3 = await call('POST', '/segment/customer', { features, model_type: 'dbscan' });
+    expect(String(r3.body.message)).toMatch(/\/model_type: expected kmeans or hdbscan/);
+    const r4 = await call('POST', '/segment/customer', {});
+    expect(r4).toMatchObject({ status: 400, body: { message: 'give customer_id or features' } });
+    const r5 = await call('POST', '/segment/customer', { customer_id: 'CUST_999999' });
+    expect(r5.status).toBe(404);
+    expect(String(r5.body.message)).toMatch(/no features for CUST_999999/);
+  });
+
+  it('says how to get a model that has no active version', async () => {
+    const r = await call('POST', '/segment/customer', {
+      features: asObject(rows[0] as number[]),
+      model_type: 'hdbscan',
+    });
+    expect(r.status).toBe(409);
+    expect(String(r.body.message)).toMatch(
+      /model hdbscan has no active version yet: run \.\/amato train/,
+    );
+  });
+
+  it('lists versions, refuses a corrupt one, and switches to a new one without a restart', async () => {
+    const listed = await call('GET', '/models');
+    expect(listed.status).toBe(200);
+    expect(listed.body.serving).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'kmeans', version: 1 })]),
+    );
+    const corrupt = await register(rows);
+    await postgres.query(
+      `UPDATE ${schema}.model_versions SET artifact = convert_to('{"format":"amato.kmeans.v1"}', 'UTF8'),
+         artifact_sha256 = encode(sha256(convert_to('{"format":"amato.kmeans.v1"}', 'UTF8')), 'hex')
+       WHERE model_name = 'kmeans' AND version = $1`,
+      [corrupt.version],
+    );
+    const refused = await call('POST', `/models/kmeans/versions/${corrupt.version}/activate`);
+    expect(refused.status).toBe(422);
+    expect(String(refused.body.message)).toMatch(
+      new RegExp(`model kmeans: version ${corrupt.version}: field features`),
+    );
+    expect((await call('POST', '/models/kmeans/versions/99/activate')).status).toBe(404);
+    expect((await call('POST', '/models/xgboost/versions/1/activate')).status).toBe(400);
+
+    const next = await register(customers(90, 50));
+    const activated = await call('POST', `/models/kmeans/versions/${next.version}/activate`);
+    expect(activated).toMatchObject({ status: 200, body: { version: next.version, active: true } });
+    const r = await call('POST', '/segment/customer', { features: asObject(rows[0] as number[]) });
+    expect(r.body.model_version).toBe(next.version);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * @jest-environment ./libs/testing/src/onnx-test-environment.ts
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  BatchRunner,
+  batchSteps,
+  exportJourneyPrefixes,
+  exportTrainingDataset,
+} from '@amato/batch';
+import { Dataset } from '@amato/generator';
+import { MODEL_LOADERS, ModelRegistry } from '@amato/models';
+import { landDataset, ownWorld, testConfig } from '@amato/testing';
+import { TrinoService } from '@amato/trino';
+
+const run = promisify(execFile);
+
+/**
+ * ./amato train on a generated shop: the batch's datasets in, the models trained, registered
+ * and active in this test's own schema, every customer's segment in MySQL.
+ */
+describe('./amato train', () => {
+  const world = ownWorld('train');
+  const { name, mysql, postgres } = world;
+  const env = {
+    AMATO_MYSQL__DATABASE: name,
+    AMATO_POSTGRES__SCHEMA: name,
+    AMATO_MONGO__DATABASE: name,
+  };
+  const config = testConfig(env);
+  const analytics = `a_${name}`;
+  const asOf = new Date('2026-01-02T00:00:00Z');
+  const dir = mkdtempSync(join(tmpdir(), 'amato-train-datasets-'));
+  const dataset = new Dataset({ seed: 23, scale: 0.02, end: new Date('2026-01-01T00:00:00Z') });
+  const registry = new ModelRegistry(postgres, name);
+  const train = (args: readonly string[]) =>
+    run('./amato', ['train', ...args], {
+      env: { ...process.env, ...env, AMATO_BATCH__DATASET_DIR: dir, AMATO_LOG__LEVEL: 'warn' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+
+  beforeAll(async () => {
+    await world.setUp();
+    await landDataset(world, dataset);
+    const trino = new TrinoService(config.trino);
+    await new BatchRunner(trino, postgres, config).run(batchSteps(trino, postgres, config.batch), {
+      asOf,
+      analyticsSchema: analytics,
+    });
+    await exportTrainingDataset(
+      trino,
+      `${config.trino.catalogs.postgresql}.${analytics}`,
+      asOf,
+      dir,
+    );
+    await exportJourneyPrefixes(postgres, analytics, asOf, dir);
+  }, 300_000);
+
+  afterAll(async () => {
+    await postgres.query(`DROP SCHEMA IF EXISTS ${analytics} CASCADE`).catch(() => undefined);
+    await world.tearDown();
+  });
+
+  it('trains, registers and activates the models, and writes every customer a segment', async () => {
+    const { stdout } = await train([]);
+    expect(stdout).toMatch(/── kmeans v1 \(active\)/);
+    expect(stdout).toMatch(/── hdbscan v1 \(active\)/);
+    expect(stdout).toMatch(/── journey v1 \(active\)/);
+    expect(stdout).toMatch(/Baseline: rate by depth/);
+    const versions = await registry.list();
+    expect(versions.map((v) => [v.name, v.version, v.active])).toEqual([
+      ['hdbscan', 1, true],
+      ['journey', 1, true],
+      ['kmeans', 1, true],
+    ]);
+    const journey = versions.find((v) => v.name === 'journey');
+    expect(journey?.metadata).toMatchObject({
+      features: expect.arrayContaining(['pages', 'depth']) as unknown,
+      code_version: expect.stringMatching(/^[0-9a-f]{7,}|unknown$/) as unknown,
+    });
+    // What serving loads is what training registered.
+    for (const v of versions) {
+      const stored = await registry.get(v.name, v.version);
+      if (stored) await MODEL_LOADERS[v.name as 'kmeans' | 'hdbscan' | 'journey'](stored);
+    }
+    const mapped = await mysql.query<{ model_version: string; n: number }>(
+      `SELECT model_version, COUNT(*) AS n FROM \`${name}\`.customer_segment_mapping
+       GROUP BY model_version ORDER BY model_version`,
+    );
+    expect(mapped).toEqual([
+      { model_version: 'hdbscan:v1', n: dataset.expected.customers },
+      { model_version: 'kmeans:v1', n: dataset.expected.customers },
+    ]);
+  }, 300_000);
+
+  it('registers a second version without activating it when asked, and refuses bad options', async () => {
+    await train(['--only', 'kmeans', '--no-activate']);
+    expect(await registry.activeVersion('kmeans')).toBe(1);
+    expect((await registry.list('kmeans')).map((v) => v.version)).toEqual([2, 1]);
+    const bad = train(['--only', 'xgboost']);
+    await expect(bad).rejects.toMatchObject({ code: 2 });
+    await expect(bad).rejects.toMatchObject({
+      stderr: expect.stringMatching(/unknown model "xgboost"/) as unknown,
+    });
+  }, 120_000);
+});
