@@ -40,7 +40,9 @@ const base = {
   transform: swc,
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper,
-  testEnvironment: 'node',
+  // Node's, with its typed arrays shared into the sandbox so onnxruntime-node's outputs pass
+  // onnxruntime's instanceof checks (libs/testing/src/onnx-test-environment.ts).
+  testEnvironment: '<rootDir>/libs/testing/src/onnx-test-environment.ts',
   rootDir: '.',
 };
 

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./libs/testing/src/onnx-test-environment.ts
- */
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -7,8 +7,8 @@ import NodeEnvironment from 'jest-environment-node';
  * onnxruntime-node hands its outputs over as typed arrays of Node's own realm, and
  * onnxruntime-common, loaded inside jest's sandbox, checks them with `instanceof` against the
  * sandbox's constructors: every run then fails with "A float32 tensor's data must be type of
- * Float32Array". Outside jest there is one realm and nothing to share. A spec that runs an ONNX
- * session opts in with the docblock `@jest-environment ./libs/testing/src/onnx-test-environment.ts`.
+ * Float32Array". Outside jest there is one realm and nothing to share. jest.config.js makes it
+ * every project's environment, so any test may load a model.
  */
 export default class OnnxTestEnvironment extends NodeEnvironment {
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {

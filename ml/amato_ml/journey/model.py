@@ -52,7 +52,9 @@ def fit(
 
 def predict(classifier: lightgbm.LGBMClassifier, rows: np.ndarray) -> np.ndarray:
     """LightGBM's probability of converting for each float32 row."""
-    return classifier.predict_proba(rows.astype(np.float64))[:, POSITIVE_CLASS_INDEX]
+    # One thread, as in training: a prediction on all cores leaves LightGBM's OpenMP pool
+    # resized, and the next training in the same process then builds other trees.
+    return classifier.predict_proba(rows.astype(np.float64), num_threads=1)[:, POSITIVE_CLASS_INDEX]
 
 
 def to_onnx(classifier: lightgbm.LGBMClassifier, features: int) -> bytes:

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./libs/testing/src/onnx-test-environment.ts
- */
 import { ModelArtifactError } from '../model-artifact-error';
 import { fixtureHoldout, fixtureMetadata, fixtureOnnx } from './journey-fixture';
 import { JourneyModel, type JourneyScoringState, PURCHASED_PROBABILITY } from './journey-model';
