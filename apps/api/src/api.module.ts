@@ -12,6 +12,7 @@ import { PostgresModule, PostgresService } from '@amato/postgres';
 import { RedisService } from '@amato/redis';
 import { TrinoModule, TrinoService } from '@amato/trino';
 import { AnalyticsReader } from '@amato/batch';
+import { PredictionStore } from '@amato/models';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
@@ -20,6 +21,7 @@ import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { JourneyController } from './models/journey.controller';
 import { ModelsController } from './models/models.controller';
+import { PredictionsController } from './models/predictions.controller';
 import { SegmentController } from './models/segment.controller';
 import { ApiModels } from './models/serving';
 import { RootController } from './root.controller';
@@ -60,6 +62,7 @@ export class ApiModule {
         ModelsController,
         SegmentController,
         JourneyController,
+        PredictionsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -78,6 +81,16 @@ export class ApiModule {
           inject: [ConfigService, PostgresService],
         },
         ApiModels,
+        {
+          provide: PredictionStore,
+          useFactory: (c: ConfigService, redis: RedisService) =>
+            new PredictionStore(
+              redis.client,
+              c.features.keyPrefix,
+              c.features.sessionTtlHours * 3600,
+            ),
+          inject: [ConfigService, RedisService],
+        },
         MetricsService,
         HealthService,
         {

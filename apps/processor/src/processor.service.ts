@@ -5,7 +5,19 @@ import {
   FEATURE_STREAMS,
   processorGroups,
 } from '@amato/features';
+import { ConfigService } from '@amato/config';
+import { PREDICTION_PARTITIONS, predictionTopicsFor } from '@amato/contracts';
+import { KafkaService } from '@amato/kafka';
 import { MetricsService } from '@amato/metrics';
+import {
+  MODEL_LOADERS,
+  ModelRegistry,
+  PredictionScorer,
+  PredictionStore,
+  ServingModels,
+} from '@amato/models';
+import { PostgresModule, PostgresService } from '@amato/postgres';
+import { RedisService } from '@amato/redis';
 import type { StreamServiceDefinition } from '@amato/stream';
 
 const HELP = `amato processor: keeps every customer's features and every live session's journey
@@ -20,6 +32,11 @@ trip, atomic per customer and idempotent by event id, and committed only then. A
 keeps failing is retried, then split until the records that fail alone are found; those go to
 the DLQ at stage processor:exhausted and the partition moves on. While Redis is unreachable the
 batch waits for it. SIGTERM or Ctrl-C finishes the batches in flight, commits them and exits.
+With processor.predictions on, it then scores what each batch changed with the active model
+versions (./amato train; activations are followed without a restart) and publishes each
+customer's segment when it changes to <prefix>.predictions.segments and each live session's
+conversion probability to <prefix>.predictions.journey, before the batch is committed; ids derive
+from their cause (docs/predictions.md).
 Metrics: http://127.0.0.1:<processor.metricsPort>/metrics. Feature definitions: docs/features.md.
 Settings come from config/default.yaml and AMATO_* variables (see README.md).`;
 
@@ -28,17 +45,78 @@ export const processorService: StreamServiceDefinition = {
   name: 'processor',
   help: HELP,
   handler: { provide: FeatureProcessor, streams: FEATURE_STREAMS },
-  imports: [FeaturesModule],
+  imports: [FeaturesModule, PostgresModule.lazy()],
   providers: [
     {
+      provide: ServingModels,
+      useFactory: (c: ConfigService, postgres: PostgresService) =>
+        new ServingModels(
+          new ModelRegistry(postgres, c.postgres.schema),
+          postgres,
+          c.postgres.schema,
+          MODEL_LOADERS,
+        ),
+      inject: [ConfigService, PostgresService],
+    },
+    {
+      provide: PredictionScorer,
+      useFactory: (
+        c: ConfigService,
+        serving: ServingModels,
+        store: FeatureStore,
+        redis: RedisService,
+        kafka: KafkaService,
+        metrics: MetricsService,
+      ) =>
+        new PredictionScorer(
+          serving,
+          store,
+          new PredictionStore(
+            redis.client,
+            c.features.keyPrefix,
+            c.features.sessionTtlHours * 3600,
+          ),
+          kafka,
+          c.kafka.topicPrefix,
+          c.processor.segmentationModel,
+          metrics.registry,
+        ),
+      inject: [
+        ConfigService,
+        ServingModels,
+        FeatureStore,
+        RedisService,
+        KafkaService,
+        MetricsService,
+      ],
+    },
+    {
       provide: FeatureProcessor,
-      useFactory: (store: FeatureStore, metrics: MetricsService) =>
-        new FeatureProcessor(store, metrics.registry),
-      inject: [FeatureStore, MetricsService],
+      useFactory: (
+        c: ConfigService,
+        store: FeatureStore,
+        metrics: MetricsService,
+        scorer: PredictionScorer,
+      ) =>
+        new FeatureProcessor(
+          store,
+          metrics.registry,
+          c.processor.predictions ? (events) => scorer.score(events) : undefined,
+        ),
+      inject: [ConfigService, FeatureStore, MetricsService, PredictionScorer],
     },
   ],
   groups: (config) => processorGroups(config.processor.groupId),
-  prepare: async (app) => {
+  prepare: async (app, config) => {
     await app.get(FeatureStore).loadScripts();
+    if (!config.processor.predictions) return;
+    const topics = predictionTopicsFor(config.kafka.topicPrefix);
+    await app
+      .get(KafkaService)
+      .ensureTopics(
+        Object.values(topics).map((topic) => ({ topic, partitions: PREDICTION_PARTITIONS })),
+      );
+    // Loads the active versions; PostgreSQL down only delays the first predictions.
+    await app.get(ServingModels).start();
   },
 };

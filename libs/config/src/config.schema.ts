@@ -158,6 +158,10 @@ export const AppConfigSchema = T.Object(
         }),
         partitionsConcurrently: T.Integer({ minimum: 1, maximum: 64 }),
         metricsPort: T.Integer({ minimum: 0, maximum: 65535 }),
+        segmentationModel: T.Union([T.Literal('kmeans'), T.Literal('hdbscan')], {
+          expected: 'kmeans or hdbscan',
+        }),
+        predictions: T.Boolean(),
       },
       strict,
     ),

@@ -8,3 +8,4 @@ export * from './events/customer.events';
 export * from './events/transaction.events';
 export * from './events/campaign.events';
 export * from './events/clickstream.events';
+export * from './predictions';

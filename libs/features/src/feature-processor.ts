@@ -1,5 +1,6 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { createLogger } from '@amato/common';
+import type { AmatoEvent } from '@amato/contracts';
 import type { ConsumerGroupSpec, Rejection, StreamBatch } from '@amato/stream';
 import { contributionOf } from './ops';
 import type { FeatureStore } from './feature-store';
@@ -25,6 +26,8 @@ export class FeatureProcessor {
   constructor(
     private readonly store: FeatureStore,
     registry?: Registry,
+    /** Runs once the batch is in Redis and before it is committed: scoring what it changed. */
+    private readonly afterApply?: (events: readonly AmatoEvent[]) => Promise<unknown>,
   ) {
     const registers = registry ? [registry] : [];
     this.applied = new Counter({
@@ -42,11 +45,10 @@ export class FeatureProcessor {
   }
 
   readonly handle = async (batch: StreamBatch): Promise<Rejection[]> => {
-    // Only the contributions and the send times are kept across the Redis round trip, not
-    // the parsed events.
     const contributions = batch.records.map((r) => contributionOf(r.event));
     const sentAt = batch.records.map((r) => Number(r.record.timestamp));
     const result = await this.store.apply(contributions);
+    if (this.afterApply) await this.afterApply(batch.records.map((r) => r.event));
     this.applied.inc({ result: 'applied' }, result.applied);
     this.applied.inc({ result: 'duplicate' }, result.duplicates);
     const now = Date.now();

@@ -12,3 +12,5 @@ export * from './segmentation/segment-store';
 export * from './hdbscan';
 export * from './segmentation/segmenter';
 export * from './journey-simulation/journey-simulation';
+export * from './stream/prediction-scorer';
+export * from './stream/prediction-store';

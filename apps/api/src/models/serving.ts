@@ -3,7 +3,7 @@ import {
   Inject,
   Injectable,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@amato/config';
 import { MODEL_LOADERS, ModelRegistry, type Served, ServingModels } from '@amato/models';
@@ -16,7 +16,7 @@ import { PostgresService } from '@amato/postgres';
  * that says how to make one.
  */
 @Injectable()
-export class ApiModels implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ApiModels implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly registry: ModelRegistry;
   readonly serving: ServingModels;
 
@@ -37,7 +37,8 @@ export class ApiModels implements OnApplicationBootstrap, OnApplicationShutdown 
     void this.serving.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the stores close: the serving listener holds a PostgreSQL connection.
+  async beforeApplicationShutdown(): Promise<void> {
     await this.serving.stop();
   }
 

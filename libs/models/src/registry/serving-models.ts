@@ -56,7 +56,13 @@ export class ServingModels {
     this.timer.unref();
   }
 
+  /** Nest calls this before any module closes its stores, so the listener is released first. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     const client = this.listener;

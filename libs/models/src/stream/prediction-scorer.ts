@@ -1,0 +1,208 @@
+import { Counter, type Registry } from 'prom-client';
+import {
+  type AmatoEvent,
+  type JourneyPrediction,
+  PREDICTION_SCHEMA_VERSION,
+  predictionId,
+  predictionTopicsFor,
+  type SegmentPrediction,
+} from '@amato/contracts';
+import { contributionOf, deriveFeatures, type FeatureStore } from '@amato/features';
+import type { KafkaService } from '@amato/kafka';
+import type { JourneyModel } from '../journey';
+import type { ServingModels } from '../registry/serving-models';
+import { segmentationVector } from '../segmentation/segmentation-features';
+import type { Segmenter } from '../segmentation/segmenter';
+import type { PredictionStore } from './prediction-store';
+
+/** The latest event of an entity in a batch: what a prediction about it reflects. */
+interface Cause {
+  readonly eventId: string;
+  readonly eventTime: string;
+  readonly ms: number;
+}
+
+/** Customers and sessions an event touches, with the latest event of each. */
+export function causesOf(events: readonly AmatoEvent[]): {
+  customers: Map<string, Cause>;
+  sessions: Map<string, Cause>;
+} {
+  const customers = new Map<string, Cause>();
+  const sessions = new Map<string, Cause>();
+  const keep = (map: Map<string, Cause>, id: string, cause: Cause) => {
+    const seen = map.get(id);
+    if (!seen || cause.ms > seen.ms || (cause.ms === seen.ms && cause.eventId > seen.eventId))
+      map.set(id, cause);
+  };
+  for (const event of events) {
+    // The same entities the feature update touched: campaign events touch none.
+    const contribution = contributionOf(event);
+    const cause = {
+      eventId: event.event_id,
+      eventTime: event.event_time,
+      ms: Date.parse(event.event_time),
+    };
+    if (contribution.customer) keep(customers, contribution.customer.customerId, cause);
+    if (contribution.session) keep(sessions, contribution.session.sessionId, cause);
+  }
+  return { customers, sessions };
+}
+
+/**
+ * Scores what a batch changed, after the processor applied it to Redis: the segment of each
+ * customer it touched (published only when it changes) and the conversion probability of each
+ * live session it touched, by the active versions of the `segmentation` and journey models.
+ * Features are derived as of each customer's newest event, so a batch handled again yields the
+ * same features and segment; a prediction's id is a hash of its entity, model version and the
+ * state it was computed from, and a state already predicted is not published again. Predictions
+ * are published (all
+ * replicas acknowledge) before they are recorded in Redis, and both before the batch is
+ * committed: a crash in between publishes them again under the same ids.
+ */
+export class PredictionScorer {
+  private readonly published: Counter<'type'>;
+  readonly topics: ReturnType<typeof predictionTopicsFor>;
+
+  constructor(
+    private readonly serving: ServingModels,
+    private readonly features: FeatureStore,
+    private readonly predictions: PredictionStore,
+    private readonly kafka: KafkaService,
+    topicPrefix: string,
+    private readonly segmentation: 'kmeans' | 'hdbscan' = 'kmeans',
+    registry?: Registry,
+  ) {
+    this.topics = predictionTopicsFor(topicPrefix);
+    this.published = new Counter({
+      name: 'amato_processor_predictions_total',
+      help: 'Predictions published, by type (segment changes, journey updates)',
+      labelNames: ['type'],
+      registers: registry ? [registry] : [],
+    });
+  }
+
+  async score(events: readonly AmatoEvent[]): Promise<{ segments: number; journeys: number }> {
+    const { customers, sessions } = causesOf(events);
+    const now = new Date().toISOString();
+    const [segments, journeys] = await Promise.all([
+      this.segments(customers, now),
+      this.journeys(sessions, now),
+    ]);
+    await this.kafka.sendBatch([
+      {
+        topic: this.topics.segments,
+        records: segments.map((s) => ({
+          key: s.customer_id,
+          value: JSON.stringify(s),
+          headers: { prediction_id: s.prediction_id },
+        })),
+      },
+      {
+        topic: this.topics.journey,
+        records: journeys.map((j) => ({
+          key: j.session_id,
+          value: JSON.stringify(j),
+          headers: { prediction_id: j.prediction_id },
+        })),
+      },
+    ]);
+    await this.predictions.save(segments, journeys);
+    this.published.inc({ type: 'segment' }, segments.length);
+    this.published.inc({ type: 'journey' }, journeys.length);
+    return { segments: segments.length, journeys: journeys.length };
+  }
+
+  private async segments(customers: Map<string, Cause>, now: string): Promise<SegmentPrediction[]> {
+    const served = this.serving.current<Segmenter>(this.segmentation);
+    if (!served || customers.size === 0) return [];
+    const ids = [...customers.keys()];
+    const [aggregates, previous] = await Promise.all([
+      Promise.all(ids.map((id) => this.features.read(id))),
+      this.predictions.segments(this.segmentation, ids),
+    ]);
+    const out: SegmentPrediction[] = [];
+    ids.forEach((id, i) => {
+      const a = aggregates[i];
+      const cause = customers.get(id);
+      if (!a || !cause) return;
+      const asOf = a.lastEventMs ?? cause.ms;
+      const vector = segmentationVector(deriveFeatures(a, asOf).features, served.model.features);
+      const result = served.model.assign(vector);
+      const before = previous[i];
+      const sameModel =
+        before?.model === served.model.modelType && before.model_version === served.version;
+      if (sameModel && before.segment === result.segment) return;
+      out.push({
+        prediction_id: predictionId(
+          'segment',
+          id,
+          served.model.modelType,
+          served.version,
+          cause.eventId,
+        ),
+        schema_version: PREDICTION_SCHEMA_VERSION,
+        prediction_type: 'segment',
+        customer_id: id,
+        model: served.model.modelType,
+        model_version: served.version,
+        segment: result.segment,
+        segment_type: result.segmentType,
+        confidence: Math.min(1, Math.max(0, result.confidence)),
+        previous_segment: sameModel ? before.segment : null,
+        features_as_of: new Date(asOf).toISOString(),
+        event_id: cause.eventId,
+        event_time: cause.eventTime,
+        predicted_at: now,
+      });
+    });
+    return out;
+  }
+
+  private async journeys(sessions: Map<string, Cause>, now: string): Promise<JourneyPrediction[]> {
+    const served = this.serving.current<JourneyModel>('journey');
+    if (!served || sessions.size === 0) return [];
+    const ids = [...sessions.keys()];
+    const [states, previous] = await Promise.all([
+      Promise.all(ids.map((id) => this.features.readJourney(id))),
+      Promise.all(ids.map((id) => this.predictions.journey(id))),
+    ]);
+    const before = new Map(previous.flatMap((p) => (p ? [[p.session_id, p.prediction_id]] : [])));
+    // The id is the state's: a state scored before (a redelivered batch) is not published again.
+    const idOf = (state: NonNullable<(typeof states)[number]>) =>
+      predictionId(
+        'journey',
+        state.session_id,
+        served.version,
+        state.last_event_time,
+        state.pages,
+        state.depth,
+        state.cart_adds,
+        state.purchases,
+        state.searches,
+        String(state.ended),
+      );
+    const live = states.flatMap((s) => (s && before.get(s.session_id) !== idOf(s) ? [s] : []));
+    if (live.length === 0) return [];
+    const probabilities = await served.model.score(live);
+    return live.map((state, i): JourneyPrediction => {
+      const cause = sessions.get(state.session_id) as Cause;
+      return {
+        prediction_id: idOf(state),
+        schema_version: PREDICTION_SCHEMA_VERSION,
+        prediction_type: 'journey',
+        session_id: state.session_id,
+        customer_id: state.customer_id,
+        model: 'journey',
+        model_version: served.version,
+        conversion_probability: Math.min(1, Math.max(0, probabilities[i] ?? 0)),
+        pages: state.pages,
+        depth: state.depth,
+        last_page_type: state.last_page_type,
+        ended: state.ended,
+        event_id: cause.eventId,
+        event_time: cause.eventTime,
+        predicted_at: now,
+      };
+    });
+  }
+}
