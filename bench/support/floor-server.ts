@@ -1,7 +1,8 @@
 /**
- * The least a feature read can cost on this machine: a bare Fastify server whose one route,
- * GET /customers/:id/features, answers with the customer's hash (one HGETALL) and nothing
- * else: no NestJS, no auth, no metrics, no feature derivation. bench/processor.ts measures it
+ * The least a feature read can cost on this machine: a bare Fastify server whose route
+ * GET /customers/:id/features answers with the customer's hash (one HGETALL) and nothing
+ * else: no NestJS, no auth, no metrics, no feature derivation. POST /segment/customer and
+ * /segment/batch parse the body and answer a fixed segment: the floor of bench/models.ts. bench/processor.ts measures it
  * with the same client and schedule as the real API, so the gap between the two is the API's
  * own cost and the rest is the machine's.
  *
@@ -40,11 +41,18 @@ const prefix = values.prefix;
 async function main(): Promise<void> {
   const config = loadConfig({ configDir: resolve(__dirname, '../../config') });
   const redis = await new RedisService(config.redis).connect();
-  const app = Fastify();
+  const app = Fastify({ bodyLimit: 32 * 1024 * 1024 });
   app.get<{ Params: { id: string } }>('/customers/:id/features', async (request, reply) => {
     const hash = await redis.client.hgetall(`${prefix}:c:{${request.params.id}}`);
     if (Object.keys(hash).length === 0) return reply.code(404).send({ error: 'unknown customer' });
     return hash;
+  });
+  // The floor of a segment request: the same JSON body parsed, a fixed answer, nothing else.
+  app.post('/segment/:kind', (request) => {
+    const body = request.body as { customers?: unknown[] };
+    return Array.isArray(body.customers)
+      ? { results: body.customers.map(() => ({ segment: 0 })) }
+      : { segment: 0 };
   });
   await app.listen({ port, host: '127.0.0.1' });
   const stop = () => {

@@ -1,4 +1,4 @@
-import { Agent, get } from 'node:http';
+import { Agent, request } from 'node:http';
 
 export interface OpenLoopResult {
   /** Milliseconds from each request's scheduled time to its full response, sorted. */
@@ -21,6 +21,20 @@ export function openLoopGets(options: {
   readonly rate: number;
   readonly seconds: number;
   readonly path: () => string;
+  readonly headers?: Readonly<Record<string, string>>;
+}): Promise<OpenLoopResult> {
+  return openLoopRequests({ ...options, method: 'GET' });
+}
+
+/** openLoopGets for any method: POST sends `body()` as JSON with each request. */
+export function openLoopRequests(options: {
+  readonly host: string;
+  readonly port: number;
+  readonly rate: number;
+  readonly seconds: number;
+  readonly method: 'GET' | 'POST';
+  readonly path: () => string;
+  readonly body?: () => string;
   readonly headers?: Readonly<Record<string, string>>;
 }): Promise<OpenLoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
@@ -54,13 +68,18 @@ export function openLoopGets(options: {
         const due = start + (sent * 1000) / options.rate;
         sent += 1;
         lateness.push(performance.now() - due);
-        get(
+        const body = options.body?.();
+        const req = request(
           {
             agent,
+            method: options.method,
             host: options.host,
             port: options.port,
             path: options.path(),
-            headers: options.headers,
+            headers:
+              body === undefined
+                ? options.headers
+                : { ...options.headers, 'content-type': 'application/json' },
           },
           (response) => {
             response.resume();
@@ -68,9 +87,11 @@ export function openLoopGets(options: {
               settle(due, response.statusCode === 200);
             });
           },
-        ).on('error', () => {
+        );
+        req.on('error', () => {
           settle(due, false);
         });
+        req.end(body);
       }
       if (sent < total) setTimeout(tick, 1);
     };
