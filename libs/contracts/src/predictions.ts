@@ -8,17 +8,18 @@ import { CustomerId, SessionId } from './fields';
  * customer) and `<prefix>.predictions.journey` (keyed by session).
  *
  * A consumer may rely on this: a prediction's `prediction_id` is derived from what caused it
- * (the entity, the model and version, and the state it was computed from: the newest event
- * time and the counts it reflects, or for a segment the features' as-of time and the segment),
+ * (the entity, the model and version, and the state it was computed from: for a session its
+ * newest event time and counts, for a customer the version of their features and the segment),
  * so a batch the processor handles again after a crash or a rebalance yields the same ids,
  * never the same prediction under a new id; deduplicate by `prediction_id`. A state already
  * predicted is normally not published again, but a crash between publishing and recording can
- * repeat one, under the same id. A session's predictions arrive in the order of its events. A
+ * repeat one, under the same id, and so can two batches of one customer handled at once that
+ * both read the same state. A session's predictions arrive in the order of its events. A
  * customer's events come on several topics handled concurrently, so two of their segment
- * predictions may arrive out of order: the one with the later `features_as_of` is the current
- * one (what GET /customers/{id}/segment answers). A batch split differently on redelivery may
- * add a prediction for an intermediate state, with its own id. `event_id` and `event_time` name the newest event of the entity in the batch
- * that led to it.
+ * predictions may arrive out of order: the one with the later `features_updated_at` is the
+ * current one (what GET /customers/{id}/segment answers). A batch split differently on
+ * redelivery may add a prediction for an intermediate state, with its own id. `event_id` and
+ * `event_time` name the newest event of the entity in the batch that led to it.
  */
 export const PREDICTION_SCHEMA_VERSION = 1;
 
@@ -64,6 +65,10 @@ export const SegmentPredictionSchema = T.Object({
   features_as_of: T.String({
     format: 'date-time',
     description: "the customer's newest event: the moment the features describe",
+  }),
+  features_updated_at: T.String({
+    format: 'date-time',
+    description: "when the stream last changed the customer's features: the state's version",
   }),
 });
 export type SegmentPrediction = Static<typeof SegmentPredictionSchema>;

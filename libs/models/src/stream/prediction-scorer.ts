@@ -126,6 +126,8 @@ export class PredictionScorer {
       const cause = customers.get(id);
       if (!a || !cause) return;
       const asOf = a.lastEventMs ?? cause.ms;
+      // The state's version: the stream's last write to the customer (unchanged by duplicates).
+      const version = a.updatedMs ?? asOf;
       const vector = segmentationVector(deriveFeatures(a, asOf).features, served.model.features);
       const result = served.model.assign(vector);
       const before = previous[i];
@@ -150,6 +152,7 @@ export class PredictionScorer {
         confidence: Math.min(1, Math.max(0, result.confidence)),
         previous_segment: sameModel ? before.segment : null,
         features_as_of: new Date(asOf).toISOString(),
+        features_updated_at: new Date(version).toISOString(),
         event_id: cause.eventId,
         event_time: cause.eventTime,
         predicted_at: now,

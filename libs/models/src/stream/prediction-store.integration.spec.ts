@@ -15,6 +15,7 @@ const segment = (asOf: string, value: number): SegmentPrediction => ({
   confidence: 0.9,
   previous_segment: null,
   features_as_of: asOf,
+  features_updated_at: asOf,
   event_id: 'e',
   event_time: asOf,
   predicted_at: asOf,

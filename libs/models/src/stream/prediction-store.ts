@@ -1,14 +1,15 @@
 import type { Redis } from 'ioredis';
 import type { JourneyPrediction, SegmentPrediction } from '@amato/contracts';
 
-// Keeps a segment only if its features are at least as recent as the stored one's: a
-// customer's events arrive on several topics whose batches run concurrently, and the older
-// state's prediction must not overwrite the newer one's. ISO times compare as strings.
+// Keeps a segment only if its features are at least as recent as the stored one's (by the
+// features' version, the stream's last write to them): a customer's events arrive on several
+// topics whose batches run concurrently, and the older state's prediction must not overwrite
+// the newer one's. ISO times compare as strings.
 const SAVE_SEGMENT = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if current then
   local ok, stored = pcall(cjson.decode, current)
-  if ok and stored.features_as_of and stored.features_as_of > ARGV[2] then return 0 end
+  if ok and stored.features_updated_at and stored.features_updated_at > ARGV[2] then return 0 end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1`;
@@ -68,7 +69,7 @@ export class PredictionStore {
     const pipeline = this.redis.pipeline();
     for (const s of segments) {
       const key = this.segmentKey(s.customer_id);
-      pipeline.eval(SAVE_SEGMENT, 1, key, s.model, s.features_as_of, JSON.stringify(s));
+      pipeline.eval(SAVE_SEGMENT, 1, key, s.model, s.features_updated_at, JSON.stringify(s));
     }
     for (const j of journeys)
       pipeline.set(this.journeyKey(j.session_id), JSON.stringify(j), 'EX', this.sessionTtlSeconds);
