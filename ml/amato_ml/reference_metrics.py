@@ -10,12 +10,13 @@ give for them. The TypeScript tests compare their own numbers with these to 1e-9
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, davies_bouldin_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
+
+from amato_ml import jsonfile
 
 
 def reference() -> dict:
@@ -53,7 +54,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder for cluster-metrics.json")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "cluster-metrics.json").write_text(json.dumps(reference(), indent=1) + "\n")
+    jsonfile.write(args.out / "cluster-metrics.json", reference())
     print(f"wrote {args.out / 'cluster-metrics.json'}")
 
 

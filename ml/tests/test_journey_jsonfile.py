@@ -1,6 +1,6 @@
 import pytest
 
-from amato_ml.journey.jsonfile import WIDTH, dumps, number
+from amato_ml.jsonfile import WIDTH, dumps, number
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,10 @@ import pytest
 from sklearn.metrics import silhouette_score
 from test_segmentation_factories import segments
 
+from amato_ml.jsonfile import dumps as dumps_prettier
+from amato_ml.jsonfile import dumps_compact
+from amato_ml.jsonfile import number as number_text
 from amato_ml.segmentation import fixture, report
-from amato_ml.segmentation.jsonfmt import dumps_compact, dumps_prettier, number_text
 from amato_ml.segmentation.model import (
     ARTIFACT_FORMAT,
     INFINITY,

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from amato_ml.journey import jsonfile, synthetic
+from amato_ml import jsonfile
+from amato_ml.journey import synthetic
 from amato_ml.journey.features import page_type_labels
 from amato_ml.journey.train import FORMAT, METADATA_FILE, ONNX_FILE, TrainingResult, train
 

@@ -16,7 +16,8 @@ import lightgbm
 import numpy as np
 import pandas as pd
 
-from amato_ml.journey import baselines, jsonfile, metrics, model
+from amato_ml import jsonfile
+from amato_ml.journey import baselines, metrics, model
 from amato_ml.journey.dataset import DatasetError
 from amato_ml.journey.features import (
     NUMERIC_FEATURES,

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from amato_ml.jsonfile import dumps as dumps_prettier
+
 from .features import SUMMARY_FEATURES
-from .jsonfmt import dumps_prettier
 from .model import Hyperparameters, approximate_predict, build_artifact
 from .train import HOLDOUT_FORMAT, fit_rows
 

@@ -9,9 +9,11 @@ from typing import Any
 import hdbscan
 import numpy as np
 
+from amato_ml.jsonfile import dumps as dumps_prettier
+from amato_ml.jsonfile import dumps_compact
+
 from . import report as metrics
 from .features import Dataset, read_dataset
-from .jsonfmt import dumps_compact, dumps_prettier
 from .model import (
     Hyperparameters,
     TrainingError,

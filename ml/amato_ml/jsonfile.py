@@ -1,4 +1,5 @@
-"""JSON written the way the repository's Prettier formats it (2 spaces, 100 columns).
+"""JSON written the way the repository's Prettier formats it (2 spaces, 100 columns), and
+compact for serving artifacts.
 
 The fixture files live in libs/models, where `prettier --check` runs. Writing them already
 formatted keeps one source of truth: regenerating gives the committed bytes, with no formatting
@@ -21,6 +22,11 @@ INDENT = "  "
 def dumps(value: object) -> str:
     """The document, ending with a newline."""
     return _value(value, 0, "", "") + "\n"
+
+
+def dumps_compact(value: object) -> str:
+    """One line, no spaces: a serving artifact, where size matters and nobody reads it."""
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
 def write(path: Path, value: object) -> None:
