@@ -1,6 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import type { PostgresService } from '@amato/postgres';
 import type { BatchRun, StepResult } from './batch-runner';
+import type { ExperimentResultRow } from './experiment-inputs';
 
 /** The named RFM segments of 02_customer_rfm.sql, and the label of customers without a sale. */
 export const RFM_SEGMENTS = [
@@ -31,21 +32,7 @@ export interface Paged<T> {
 }
 
 /** A test as experiment_results keeps it, without the analysis. */
-export interface ExperimentSummary extends Record<string, unknown> {
-  readonly test_id: string;
-  readonly test_name: string;
-  readonly metric: string;
-  readonly primary_metric: string;
-  readonly true_lift: number | null;
-  readonly start_date: string;
-  readonly end_date: string;
-  readonly observed_until: string;
-  readonly users: number;
-  readonly srm_p_value: number | null;
-  readonly decision: string | null;
-  readonly winner: string | null;
-  readonly reason: string;
-}
+export type ExperimentSummary = Omit<ExperimentResultRow, 'analysis'> & Record<string, unknown>;
 
 const EXPERIMENT_COLUMNS = `test_id, test_name, metric, primary_metric, true_lift,
   start_date::text AS start_date, end_date::text AS end_date,
