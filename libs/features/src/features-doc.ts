@@ -35,7 +35,8 @@ const CUSTOMER_FIELD_DOCS: Record<keyof typeof CUSTOMER_FIELDS, string> = {
   cartSessions: 'Sessions with an add to cart.',
   cartSessionsConverted: 'Those of them with a purchase.',
   lastEventMs: 'Newest event time, epoch ms.',
-  updatedMs: 'When the stream last changed the hash: processing time, epoch ms.',
+  updatedMs:
+    'When the stream last changed the hash: processing time, epoch ms, and always later than the change before, so it identifies the state.',
   newestDay: 'Newest event day: it decides which day buckets are kept.',
 };
 

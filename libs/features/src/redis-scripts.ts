@@ -279,7 +279,7 @@ for day, bucket in pairs(days) do
     bucket_day[field] = day
   end
 end
-local stored, current = read_hash(h, { '${C.newestDay}', '${C.lastEventMs}', '${C.registeredMs}', '${C.firstOrderMs}', '${C.lastOrderMs}' }, touched)
+local stored, current = read_hash(h, { '${C.newestDay}', '${C.lastEventMs}', '${C.registeredMs}', '${C.firstOrderMs}', '${C.lastOrderMs}', '${C.updatedMs}' }, touched)
 local old_dmax = stored.${C.newestDay}
 local dmax = b_dmax
 if old_dmax ~= nil and old_dmax > dmax then dmax = old_dmax end
@@ -301,7 +301,10 @@ end
 
 local function min(a, b) if a == nil then return b elseif b == nil then return a elseif b < a then return b else return a end end
 local function max(a, b) if a == nil then return b elseif b == nil then return a elseif b > a then return b else return a end end
-local put = { '${C.newestDay}', dmax, '${C.lastEventMs}', max(stored.${C.lastEventMs}, b_last), '${C.updatedMs}', now }
+-- The write's version: processing time, but always after the previous write's, so that each
+-- state of a customer has its own (predictions are keyed by it), whatever the writers' clocks.
+local version = max(now, (stored.${C.updatedMs} or 0) + 1)
+local put = { '${C.newestDay}', dmax, '${C.lastEventMs}', max(stored.${C.lastEventMs}, b_last), '${C.updatedMs}', version }
 put_if(put, '${C.registeredMs}', min(stored.${C.registeredMs}, b_reg))
 put_if(put, '${C.firstOrderMs}', min(stored.${C.firstOrderMs}, b_first_o))
 put_if(put, '${C.lastOrderMs}', max(stored.${C.lastOrderMs}, b_last_o))

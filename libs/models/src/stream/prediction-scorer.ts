@@ -13,7 +13,7 @@ import type { JourneyModel } from '../journey';
 import type { ServingModels } from '../registry/serving-models';
 import { segmentationVector } from '../segmentation/segmentation-features';
 import type { Segmenter } from '../segmentation/segmenter';
-import type { PredictionStore } from './prediction-store';
+import type { PredictionStore, SegmentRecord } from './prediction-store';
 
 /** The latest event of an entity in a batch: what a prediction about it reflects. */
 interface Cause {
@@ -49,15 +49,59 @@ export function causesOf(events: readonly AmatoEvent[]): {
 }
 
 /**
+ * Whether a customer's new segment is published, against what is stored, with a claim that
+ * fails if a concurrent batch of the customer changed the record first (then decided again):
+ * an older state than one already scored is not; the state already claimed is published again
+ * only if it was not confirmed (a crash in between); an unchanged segment is not, but its state
+ * is recorded as scored; a change is claimed, naming the segment before.
+ */
+export async function decideSegment(
+  predictions: PredictionStore,
+  prediction: SegmentPrediction,
+  first: SegmentRecord,
+): Promise<SegmentPrediction | undefined> {
+  const { customer_id: id, model, features_updated_at: version } = prediction;
+  let record = first;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    if (record.scoredUpTo !== undefined && record.scoredUpTo > version) return undefined;
+    const stored = record.prediction;
+    if (stored?.prediction_id === prediction.prediction_id)
+      return record.published ? undefined : stored;
+    const sameModel = stored?.model === model && stored.model_version === prediction.model_version;
+    const unchanged = sameModel && stored.segment === prediction.segment && record.published;
+    const claimed = {
+      ...prediction,
+      // A segment claimed but never confirmed (its batch crashed) was not seen: the one before
+      // it was.
+      previous_segment: !sameModel
+        ? null
+        : stored.segment !== prediction.segment
+          ? stored.segment
+          : stored.previous_segment,
+    };
+    const won = await predictions.claimSegment(
+      id,
+      model,
+      stored?.prediction_id,
+      version,
+      unchanged ? undefined : claimed,
+    );
+    if (won) return unchanged ? undefined : claimed;
+    [record] = (await predictions.segmentRecords(model, [id])) as [SegmentRecord];
+  }
+  throw new Error(`customer ${id}: the segment record kept changing under 20 claims`);
+}
+
+/**
  * Scores what a batch changed, after the processor applied it to Redis: the segment of each
  * customer it touched (published only when it changes) and the conversion probability of each
  * live session it touched, by the active versions of the `segmentation` and journey models.
  * Features are derived as of each customer's newest event, so a batch handled again yields the
  * same features and segment; a prediction's id is a hash of its entity, model version and the
- * state it was computed from, and a state already predicted is not published again. Predictions
- * are published (all
- * replicas acknowledge) before they are recorded in Redis, and both before the batch is
- * committed: a crash in between publishes them again under the same ids.
+ * state it was computed from, and a state already predicted is not published again. A segment
+ * is claimed in Redis before it is published (all replicas acknowledge) and confirmed after;
+ * journey predictions are recorded after. All of it happens before the batch is committed: a
+ * crash in between publishes them again under the same ids.
  */
 export class PredictionScorer {
   private readonly published: Counter<'type'>;
@@ -115,50 +159,45 @@ export class PredictionScorer {
   private async segments(customers: Map<string, Cause>, now: string): Promise<SegmentPrediction[]> {
     const served = this.serving.current<Segmenter>(this.segmentation);
     if (!served || customers.size === 0) return [];
+    const model = served.model.modelType;
     const ids = [...customers.keys()];
-    const [aggregates, previous] = await Promise.all([
+    const [aggregates, records] = await Promise.all([
       Promise.all(ids.map((id) => this.features.read(id))),
-      this.predictions.segments(this.segmentation, ids),
+      this.predictions.segmentRecords(model, ids),
     ]);
-    const out: SegmentPrediction[] = [];
-    ids.forEach((id, i) => {
-      const a = aggregates[i];
-      const cause = customers.get(id);
-      if (!a || !cause) return;
-      const asOf = a.lastEventMs ?? cause.ms;
-      // The state's version: the stream's last write to the customer (unchanged by duplicates).
-      const version = a.updatedMs ?? asOf;
-      const vector = segmentationVector(deriveFeatures(a, asOf).features, served.model.features);
-      const result = served.model.assign(vector);
-      const before = previous[i];
-      const sameModel =
-        before?.model === served.model.modelType && before.model_version === served.version;
-      if (sameModel && before.segment === result.segment) return;
-      out.push({
-        prediction_id: predictionId(
-          'segment',
-          id,
-          served.model.modelType,
-          served.version,
-          cause.eventId,
-        ),
-        schema_version: PREDICTION_SCHEMA_VERSION,
-        prediction_type: 'segment',
-        customer_id: id,
-        model: served.model.modelType,
-        model_version: served.version,
-        segment: result.segment,
-        segment_type: result.segmentType,
-        confidence: Math.min(1, Math.max(0, result.confidence)),
-        previous_segment: sameModel ? before.segment : null,
-        features_as_of: new Date(asOf).toISOString(),
-        features_updated_at: new Date(version).toISOString(),
-        event_id: cause.eventId,
-        event_time: cause.eventTime,
-        predicted_at: now,
-      });
-    });
-    return out;
+    const out = await Promise.all(
+      ids.map(async (id, i) => {
+        const a = aggregates[i];
+        const cause = customers.get(id);
+        if (!a || !cause) return undefined;
+        const asOf = a.lastEventMs ?? cause.ms;
+        // The state's version: the stream's last write to the customer (unchanged by duplicates,
+        // later with every change).
+        const version = new Date(a.updatedMs ?? asOf).toISOString();
+        const vector = segmentationVector(deriveFeatures(a, asOf).features, served.model.features);
+        const result = served.model.assign(vector);
+        const prediction: SegmentPrediction = {
+          // The state's: two batches that read one state predict it under one id.
+          prediction_id: predictionId('segment', id, model, served.version, version, asOf),
+          schema_version: PREDICTION_SCHEMA_VERSION,
+          prediction_type: 'segment',
+          customer_id: id,
+          model,
+          model_version: served.version,
+          segment: result.segment,
+          segment_type: result.segmentType,
+          confidence: Math.min(1, Math.max(0, result.confidence)),
+          previous_segment: null,
+          features_as_of: new Date(asOf).toISOString(),
+          features_updated_at: version,
+          event_id: cause.eventId,
+          event_time: cause.eventTime,
+          predicted_at: now,
+        };
+        return decideSegment(this.predictions, prediction, records[i] as SegmentRecord);
+      }),
+    );
+    return out.filter((p): p is SegmentPrediction => p !== undefined);
   }
 
   private async journeys(sessions: Map<string, Cause>, now: string): Promise<JourneyPrediction[]> {
