@@ -80,13 +80,27 @@ describe('nameSegments', () => {
     ]);
   });
 
-  it('tells apart two segments of the same name by value', () => {
-    const names = nameSegments([
+  it('tells apart segments of the same name by what differs most between them', () => {
+    const byValue = nameSegments([
       profile(0, { meanMonetary: 300 }),
       profile(1, { meanMonetary: 350 }),
     ]);
-    expect(names.get(1)).toBe('Needs Attention');
-    expect(names.get(0)).toBe('Needs Attention 2');
+    expect(byValue.get(1)).toBe('Needs Attention, Top Spend');
+    expect(byValue.get(0)).toBe('Needs Attention, Lower Spend');
+    const byRecency = nameSegments([
+      profile(0, { meanMonetary: 2000, meanRecencyDays: 5, meanFrequency: 3.1 }),
+      profile(1, { meanMonetary: 2100, meanRecencyDays: 30, meanFrequency: 3 }),
+      profile(2, { meanMonetary: 50, meanRecencyDays: 80 }),
+      profile(3, { meanMonetary: 10 }),
+    ]);
+    expect(byRecency.get(0)).toBe('High-Value Recent, Latest');
+    expect(byRecency.get(1)).toBe('High-Value Recent, Earlier');
+    const three = nameSegments([0, 1, 2].map((l) => profile(l, { meanFrequency: 3 + l * 0.2 })));
+    expect([...three.values()].sort()).toEqual([
+      'Needs Attention, Frequent',
+      'Needs Attention, Frequent 2',
+      'Needs Attention, Occasional',
+    ]);
   });
 });
 
