@@ -5,11 +5,15 @@
  *     fixed segment) on the same client and schedule: the target is p99 within 1.5× the floor;
  *   - POST /segment/batch of 10,000 customers through the API, against the same body posted to
  *     the floor: the target is under 200 ms;
+ *   - POST /segment/batch of 10,000 customers by HDBSCAN (the committed fixture, or a trained
+ *     artifact with --hdbscan), and POST /segment/customer's p99 while it runs (the batch yields
+ *     between slices, so single requests keep being answered) against its p99 without it;
  *   - the journey model's ONNX scoring per live-session update, in batches of 1, 100 and 1,000
  *     (the committed fixture model and, when given, a trained one).
  * A fixed CPU loop is timed before and after: this VM's speed varies from minute to minute.
  *
- *   npx tsx bench/models.ts [--rate 1000] [--seconds 10] [--journey-onnx F --journey-metadata F]
+ *   npx tsx bench/models.ts [--rate 1000] [--seconds 10] [--hdbscan F]
+ *                           [--journey-onnx F --journey-metadata F]
  *
  * Needs the stack (./amato stack up) for PostgreSQL (the registry) and Redis.
  */
@@ -19,8 +23,10 @@ import { parseArgs } from 'node:util';
 import { setLogLevel } from '@amato/common';
 import { applyPostgresSchema } from '@amato/ddl';
 import {
+  HdbscanModel,
   JourneyModel,
   KmeansModel,
+  MODEL_LOADERS,
   ModelRegistry,
   SEGMENTATION_FEATURES,
   trainKmeans,
@@ -34,6 +40,7 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
+    hdbscan: { type: 'string', default: 'libs/models/src/hdbscan/fixtures/hdbscan.json' },
     'journey-onnx': { type: 'string' },
     'journey-metadata': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -41,7 +48,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'usage: npx tsx bench/models.ts [--rate 1000] [--seconds 10] [--journey-onnx F --journey-metadata F]',
+    'usage: npx tsx bench/models.ts [--rate 1000] [--seconds 10] [--hdbscan F] [--journey-onnx F --journey-metadata F]',
   );
   process.exit(0);
 }
@@ -92,9 +99,11 @@ async function timedPost(
   path: string,
   body: string,
   headers: Record<string, string>,
+  runs = 7,
+  warm = 2,
 ) {
   const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < runs; i++) {
     const t = performance.now();
     const r = await fetch(`http://127.0.0.1:${port}${path}`, {
       method: 'POST',
@@ -105,8 +114,8 @@ async function timedPost(
     if (r.status !== 200) throw new Error(`${path} answered ${r.status}`);
     times.push(performance.now() - t);
   }
-  // The first two warm the process up.
-  return times.slice(2).sort((a, b) => a - b);
+  // The first ones warm the process up.
+  return times.slice(warm).sort((a, b) => a - b);
 }
 
 async function journeyTimings(model: JourneyModel): Promise<string[]> {
@@ -154,12 +163,24 @@ async function main(): Promise<void> {
     KmeansModel.fromArtifact(artifact, SEGMENTATION_FEATURES),
   );
 
+  const hdbscanBytes = readFileSync(values.hdbscan);
+  const hdbscanPoints = HdbscanModel.fromArtifact(
+    JSON.parse(hdbscanBytes.toString('utf8')),
+  ).trainingSize;
+  const h = await registry.register({
+    name: 'hdbscan',
+    format: 'amato.hdbscan.v1',
+    artifact: hdbscanBytes,
+    metadata: {},
+  });
+  await registry.activate('hdbscan', h.version, MODEL_LOADERS.hdbscan);
+
   const [apiKey] = config.api.apiKeys;
   const headers = { 'x-api-key': apiKey ?? '' };
   const one = vectors(500).map((x) => JSON.stringify({ features: asObject(x) }));
-  const batch = JSON.stringify({
-    customers: vectors(10_000).map((x) => ({ features: asObject(x) })),
-  });
+  const customers = vectors(10_000).map((x) => ({ features: asObject(x) }));
+  const batch = JSON.stringify({ customers });
+  const hdbscanBatch = JSON.stringify({ customers, model_type: 'hdbscan' });
   const measure = async (port: number) => {
     await waitUp(port, headers);
     const run = (s: number) =>
@@ -176,7 +197,28 @@ async function main(): Promise<void> {
     await run(Math.min(3, seconds));
     const single = await run(seconds);
     const batchTimes = await timedPost(port, '/segment/batch', batch, headers);
-    return { single, batchTimes };
+    return { single, batchTimes, run };
+  };
+  /** One HDBSCAN batch through the API, with single requests at the same rate meanwhile. */
+  const duringHdbscan = async (
+    port: number,
+    run: (s: number) => ReturnType<typeof openLoopRequests>,
+  ) => {
+    const started = performance.now();
+    let batchMs = 0;
+    const posted = timedPost(port, '/segment/batch', hdbscanBatch, headers, 1, 0).then((times) => {
+      batchMs = times[0] ?? 0;
+    });
+    const singles: Awaited<ReturnType<typeof openLoopRequests>>['latencies'] = [];
+    let failures = 0;
+    // Whole-second runs until the batch has answered.
+    while (batchMs === 0) {
+      const r = await run(1);
+      singles.push(...r.latencies);
+      failures += r.failures;
+    }
+    await posted;
+    return { batchMs, singles, failures, wallMs: performance.now() - started };
   };
 
   const apiPort = await closedPort();
@@ -186,8 +228,10 @@ async function main(): Promise<void> {
     [],
   );
   let viaApi;
+  let hdbscan;
   try {
     viaApi = await measure(apiPort);
+    hdbscan = await duringHdbscan(apiPort, viaApi.run);
   } finally {
     api.kill('SIGTERM');
   }
@@ -247,6 +291,18 @@ async function main(): Promise<void> {
     [
       '  floor, same body: median / best (ms)',
       `${percentile(floor.batchTimes, 50).toFixed(0)} / ${(floor.batchTimes[0] ?? 0).toFixed(0)}`,
+    ],
+    [
+      `POST /segment/batch, 10,000 customers by HDBSCAN (${count(hdbscanPoints)} training points): API (ms)`,
+      hdbscan.batchMs.toFixed(0),
+    ],
+    [
+      '  meanwhile POST /segment/customer p50 / p99 / p99.9 (ms), failed',
+      `${p(hdbscan.singles)}, ${count(hdbscan.failures)}`,
+    ],
+    [
+      '  p99 meanwhile / p99 without it',
+      (percentile(hdbscan.singles, 99) / percentile(viaApi.single.latencies, 99)).toFixed(2),
     ],
     ['journey ONNX, fixture model: µs per state, batch 1 / 100 / 1,000', fixtureTimes.join(' / ')],
     ...(trainedTimes

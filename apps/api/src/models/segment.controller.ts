@@ -19,7 +19,7 @@ import {
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Type as T } from '@sinclair/typebox';
 import { deriveFeatures, FeatureStore } from '@amato/features';
-import { type Segmenter, segmentationVector } from '@amato/models';
+import { type Segmenter, type SegmentResult, segmentationVector } from '@amato/models';
 import { API_KEY_SCHEME } from '../auth/api-key.guard';
 import { SchemaBodyPipe } from '../validation/schema-body.pipe';
 import {
@@ -30,6 +30,9 @@ import {
   SegmentResponseSchema,
 } from './models.schemas';
 import { ApiModels } from './serving';
+
+/** How long a batch assigns before it lets other requests run, ms. */
+const SLICE_MS = 10;
 
 const schema = (s: unknown) => s as SchemaObject;
 
@@ -62,7 +65,11 @@ export class SegmentController {
 
   @Post('batch')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The segments of up to 10,000 customers in one call' })
+  @ApiOperation({
+    summary: 'The segments of up to 10,000 customers in one call',
+    description:
+      'k-means answers 10,000 customers in about 0.2 s. HDBSCAN compares each customer with every training customer, about 1 ms each at 8,000 of them, so a full batch takes seconds; other requests are answered meanwhile.',
+  })
   @ApiBody({ schema: schema(SegmentBatchBody) })
   @ApiOkResponse({ schema: schema(T.Object({ results: T.Array(SegmentResponseSchema) })) })
   async batch(@Body(new SchemaBodyPipe(SegmentBatchBody)) body: SegmentBatchRequest) {
@@ -90,8 +97,19 @@ export class SegmentController {
         return segmentationVector(deriveFeatures(aggregates, at).features, model.features);
       }),
     );
-    return vectors.map((vector, i) => {
-      const a = model.assign(vector);
+    // Assigned in slices of about 10 ms, yielding between them: an HDBSCAN assignment scans
+    // every training point (about 1 ms at 8,000), so 10,000 customers would otherwise hold the
+    // event loop for seconds, and a request needs several turns of it to be answered.
+    const assignments: SegmentResult[] = [];
+    let slice = performance.now();
+    for (const vector of vectors) {
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+      assignments.push(model.assign(vector));
+    }
+    return assignments.map((a, i) => {
       return {
         customer_id: customers[i]?.customer_id ?? null,
         segment: a.segment,
