@@ -8,7 +8,11 @@
  *   3. reads: GET /customers/:id/features on the real API (its own process) at a fixed
  *      request rate, after a warm-up of up to 3 s at that rate, p50/p99; then the same on a
  *      bare Fastify server that only does the HGETALL (bench/support/floor-server.ts): the
- *      least any HTTP read of Redis costs on this machine.
+ *      least any HTTP read of Redis costs on this machine;
+ *   4. scoring: the same backlog worked off twice more, on topics of their own, once with
+ *      predictions off and once with a k-means and the journey model active (each customer's
+ *      segment and each live session's probability scored and published as the batch lands):
+ *      the target is events/s with scoring at least 85% of events/s without.
  * A fixed CPU loop is timed before and after: this VM's speed varies from minute to minute.
  *
  *   npx tsx bench/processor.ts [--scale 0.2] [--rate 5000] [--seconds 20] [--reads 1000]
@@ -22,10 +26,29 @@ import { parseArgs } from 'node:util';
 import { setLogLevel } from '@amato/common';
 import type { AmatoEvent } from '@amato/contracts';
 import { loadConfig } from '@amato/config';
+import { readFileSync } from 'node:fs';
+import { applyPostgresSchema } from '@amato/ddl';
 import { Dataset, publish } from '@amato/generator';
-import { FEATURE_STREAMS } from '@amato/features';
+import { deriveFeatures, FEATURE_STREAMS } from '@amato/features';
+import {
+  JourneyModel,
+  KmeansModel,
+  ModelRegistry,
+  SEGMENTATION_FEATURES,
+  segmentationVector,
+  trainKmeans,
+} from '@amato/models';
+import { PostgresService } from '@amato/postgres';
 import { createStreamService, type StreamBatch } from '@amato/stream';
-import { closedPort, ownStream, startService, testConfig, waitUntilCaughtUp } from '@amato/testing';
+import {
+  closedPort,
+  oracleAggregates,
+  ownStream,
+  startService,
+  testConfig,
+  uniqueName,
+  waitUntilCaughtUp,
+} from '@amato/testing';
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { type Observable, tap } from 'rxjs';
 import { processorService } from '../apps/processor/src/processor.service';
@@ -68,6 +91,90 @@ const END = new Date('2026-01-01T00:00:00Z');
 
 const readPercentiles = (sorted: readonly number[]) =>
   [50, 99, 99.9, 100].map((p) => percentile(sorted, p).toFixed(1)).join(' / ');
+
+/** A k-means of the backlog's customers and the committed journey model, active in `schema`. */
+async function activateModels(postgres: PostgresService, schema: string, events: AmatoEvent[]) {
+  await applyPostgresSchema(postgres, schema);
+  const registry = new ModelRegistry(postgres, schema);
+  const vectors = [...oracleAggregates(events).values()].map((a) =>
+    segmentationVector(deriveFeatures(a, END.getTime()).features),
+  );
+  const { artifact } = trainKmeans(SEGMENTATION_FEATURES, vectors, { ks: [5], seed: 1, refits: 1 });
+  const k = await registry.register({
+    name: 'kmeans',
+    format: artifact.format,
+    artifact: Buffer.from(JSON.stringify(artifact)),
+    metadata: { features: artifact.features },
+  });
+  await registry.activate('kmeans', k.version, () =>
+    KmeansModel.fromArtifact(artifact, SEGMENTATION_FEATURES),
+  );
+  const fixtures = resolve(__dirname, '../libs/models/src/journey/fixtures');
+  const onnx = readFileSync(`${fixtures}/journey.onnx`);
+  const metadata = JSON.parse(readFileSync(`${fixtures}/journey.json`, 'utf8')) as unknown;
+  const j = await registry.register({
+    name: 'journey',
+    format: 'amato.journey.v1',
+    artifact: onnx,
+    metadata: { model: metadata },
+  });
+  await registry.activate('journey', j.version, (v) =>
+    JourneyModel.load(new Uint8Array(v.artifact), v.metadata.model),
+  );
+}
+
+/**
+ * `events` published to topics of their own and worked off by a processor in this process, with
+ * predictions on and the models of `schema`, or off: events/s from its first batch.
+ */
+async function workOff(events: readonly AmatoEvent[], predictions: boolean, schema: string) {
+  const world = ownStream(predictions ? 'bench_scored' : 'bench_unscored');
+  const { name, topics, kafka } = world;
+  await world.setUp();
+  const groupId = `${name}.processor`;
+  const feature = FEATURE_STREAMS.map((t) => topics[t]);
+  try {
+    await publish(events, topics, kafka, { batchSize: 5000 });
+    const processor = await createStreamService(
+      processorService,
+      testConfig({
+        AMATO_KAFKA__TOPIC_PREFIX: name,
+        AMATO_FEATURES__KEY_PREFIX: name,
+        AMATO_PROCESSOR__GROUP_ID: groupId,
+        AMATO_PROCESSOR__PREDICTIONS: String(predictions),
+        AMATO_POSTGRES__SCHEMA: schema,
+      }),
+    );
+    let firstBatchAt: number | undefined;
+    processor.useGlobalInterceptors({
+      intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+        firstBatchAt ??= performance.now();
+        return next.handle();
+      },
+    });
+    const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
+    await processor.listen();
+    await waitUntilCaughtUp(kafka, groupId, feature, 1_800_000);
+    const workSeconds = (performance.now() - (firstBatchAt ?? started)) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    await processor.close();
+    const records = async (topic: string) => kafka.topicRecordCount(topic).catch(() => 0);
+    return {
+      eventsPerSecond: events.length / workSeconds,
+      // This process's CPU (the processor's, and the waiting for it), µs per event.
+      cpuPerEvent: (cpu.user + cpu.system) / events.length,
+      seconds: workSeconds,
+      segments: predictions ? await records(`${name}.predictions.segments`) : 0,
+      journeys: predictions ? await records(`${name}.predictions.journey`) : 0,
+      predictionTopics: [`${name}.predictions.segments`, `${name}.predictions.journey`],
+      world,
+    };
+  } catch (error) {
+    await world.tearDown();
+    throw error;
+  }
+}
 
 async function main(): Promise<void> {
   setLogLevel('error');
@@ -208,6 +315,29 @@ async function main(): Promise<void> {
     ['--port', String(floorPort), '--prefix', name],
     floorPort,
   );
+  await world.tearDown();
+
+  // 4. Scoring: the same backlog without and with the models, each on topics of its own.
+  const cpuMiddle = cpuCheckMs();
+  const events = [...new Dataset({ seed: 42, scale, end: END }).events()];
+  const postgres = await new PostgresService(config.postgres).connect();
+  const modelSchema = uniqueName('bench_proc_models');
+  await activateModels(postgres, modelSchema, events);
+  const runs = [];
+  try {
+    runs.push(await workOff(events, false, modelSchema));
+    runs.push(await workOff(events, true, modelSchema));
+  } finally {
+    for (const r of runs) {
+      if (r.segments + r.journeys > 0)
+        await r.world.kafka.deleteTopics(r.predictionTopics).catch(() => undefined);
+      await r.world.tearDown();
+    }
+    await postgres.query(`DROP SCHEMA IF EXISTS ${modelSchema} CASCADE`);
+    await postgres.close();
+  }
+  const [unscored, scored] = runs;
+  if (!unscored || !scored) throw new Error('a scoring run did not finish');
   const cpuAfter = cpuCheckMs();
 
   printTable('processor: Kafka → features in Redis → API', [
@@ -236,11 +366,26 @@ async function main(): Promise<void> {
     ['floor latency p50 / p99 / p99.9 / max (ms)', readPercentiles(floor.latencies)],
     ['  of which the client sent late (ms)', readPercentiles(floor.lateness)],
     [
-      'CPU check, fixed loop before / after (ms)',
-      `${cpuBefore.toFixed(0)} / ${cpuAfter.toFixed(0)}`,
+      `scoring: the backlog again (${count(events.length)} events), predictions off: events/s`,
+      count(unscored.eventsPerSecond),
+    ],
+    [
+      '  k-means and journey model active: events/s',
+      `${count(scored.eventsPerSecond)} (${count(scored.segments)} segment, ${count(scored.journeys)} journey predictions)`,
+    ],
+    [
+      '  CPU of the processor per event, without / with scoring (µs)',
+      `${unscored.cpuPerEvent.toFixed(1)} / ${scored.cpuPerEvent.toFixed(1)}`,
+    ],
+    [
+      '  with / without scoring (target ≥ 0.85)',
+      (scored.eventsPerSecond / unscored.eventsPerSecond).toFixed(2),
+    ],
+    [
+      'CPU check, fixed loop before / before scoring / after (ms)',
+      `${cpuBefore.toFixed(0)} / ${cpuMiddle.toFixed(0)} / ${cpuAfter.toFixed(0)}`,
     ],
   ]);
-  await world.tearDown();
 }
 
 main().catch((err: unknown) => {

@@ -98,11 +98,7 @@ export const processorService: StreamServiceDefinition = {
         metrics: MetricsService,
         scorer: PredictionScorer,
       ) =>
-        new FeatureProcessor(
-          store,
-          metrics.registry,
-          c.processor.predictions ? (events) => scorer.score(events) : undefined,
-        ),
+        new FeatureProcessor(store, metrics.registry, c.processor.predictions ? scorer : undefined),
       inject: [ConfigService, FeatureStore, MetricsService, PredictionScorer],
     },
   ],

@@ -2,8 +2,8 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { createLogger } from '@amato/common';
 import type { AmatoEvent } from '@amato/contracts';
 import type { ConsumerGroupSpec, Rejection, StreamBatch } from '@amato/stream';
-import { contributionOf } from './ops';
-import type { FeatureStore } from './feature-store';
+import { type Contribution, contributionOf } from './ops';
+import type { AppliedStates, FeatureStore } from './feature-store';
 
 /** The streams whose events change customer features or live sessions. */
 export const FEATURE_STREAMS = ['customers', 'transactions', 'clickstream'] as const;
@@ -11,6 +11,21 @@ export const FEATURE_STREAMS = ['customers', 'transactions', 'clickstream'] as c
 /** One consumer group over the feature streams; more instances split its partitions. */
 export function processorGroups(groupId: string): ConsumerGroupSpec[] {
   return [{ groupId, streams: FEATURE_STREAMS }];
+}
+
+/** A batch once in Redis: its events, their contributions and, when asked for, what it left. */
+export interface AppliedBatch {
+  readonly events: readonly AmatoEvent[];
+  /** One per event, in order. */
+  readonly contributions: readonly Contribution[];
+  readonly states?: AppliedStates;
+}
+
+/** Runs once a batch is in Redis and before it is committed: scoring what it changed. */
+export interface AfterApply {
+  /** Whether this batch should come with the states it left (read in the apply's round trip). */
+  wantsStates(): boolean;
+  run(batch: AppliedBatch): Promise<unknown>;
 }
 
 /**
@@ -26,8 +41,7 @@ export class FeatureProcessor {
   constructor(
     private readonly store: FeatureStore,
     registry?: Registry,
-    /** Runs once the batch is in Redis and before it is committed: scoring what it changed. */
-    private readonly afterApply?: (events: readonly AmatoEvent[]) => Promise<unknown>,
+    private readonly afterApply?: AfterApply,
   ) {
     const registers = registry ? [registry] : [];
     this.applied = new Counter({
@@ -47,8 +61,15 @@ export class FeatureProcessor {
   readonly handle = async (batch: StreamBatch): Promise<Rejection[]> => {
     const contributions = batch.records.map((r) => contributionOf(r.event));
     const sentAt = batch.records.map((r) => Number(r.record.timestamp));
-    const result = await this.store.apply(contributions);
-    if (this.afterApply) await this.afterApply(batch.records.map((r) => r.event));
+    const withStates = this.afterApply?.wantsStates() ?? false;
+    const result = await this.store.apply(contributions, Date.now(), { withStates });
+    if (this.afterApply) {
+      await this.afterApply.run({
+        events: batch.records.map((r) => r.event),
+        contributions,
+        ...(result.states ? { states: result.states } : {}),
+      });
+    }
     this.applied.inc({ result: 'applied' }, result.applied);
     this.applied.inc({ result: 'duplicate' }, result.duplicates);
     const now = Date.now();

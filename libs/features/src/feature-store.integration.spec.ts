@@ -110,6 +110,34 @@ describe(FeatureStore.name, () => {
     expect(again).toMatchObject({ applied: 0, duplicates: first.applied + first.duplicates });
   });
 
+  it('gives, when asked, every touched customer and session as the batch left it, as read gives them', async () => {
+    for (let i = 0; i < 3000; i += 1000) {
+      const batch = events.slice(i, i + 1000).map(contributionOf);
+      const result = await store.apply(batch, Date.now(), { withStates: true });
+      const touched = new Set(batch.flatMap((c) => (c.customer ? [c.customer.customerId] : [])));
+      const sessions = new Set(batch.flatMap((c) => (c.session ? [c.session.sessionId] : [])));
+      expect(result.states?.customers.size).toBe(touched.size);
+      expect(result.states?.sessions.size).toBe(sessions.size);
+      for (const id of touched)
+        expect(result.states?.customers.get(id)).toEqual(await store.read(id));
+      for (const id of sessions)
+        expect(result.states?.sessions.get(id)).toEqual(await store.readJourney(id));
+    }
+    expect((await store.apply(events.slice(0, 10).map(contributionOf))).states).toBeUndefined();
+  });
+
+  it('gives each change of a customer a later version, even within one millisecond', async () => {
+    const at = Date.parse('2025-06-01T00:00:00Z');
+    const now = Date.now();
+    const second = order('CUST_000001', 2, at);
+    await store.apply([contributionOf(order('CUST_000001', 1, at))], now);
+    await store.apply([contributionOf(second)], now);
+    expect((await store.read('CUST_000001'))?.updatedMs).toBe(now + 1);
+    // A redelivery changes nothing, its version included.
+    await store.apply([contributionOf(second)], now + 5);
+    expect((await store.read('CUST_000001'))?.updatedMs).toBe(now + 1);
+  });
+
   it('recovers when Redis has forgotten its scripts', async () => {
     await redis.client.script('FLUSH');
     const result = await store.apply(events.slice(0, 100).map(contributionOf));

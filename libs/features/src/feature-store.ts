@@ -31,11 +31,25 @@ export interface ApplyResult {
   readonly duplicates: number;
   readonly customers: number;
   readonly sessions: number;
+  /**
+   * With `withStates`: each touched customer's aggregates and session's journey as the batch
+   * left them (read in the same round trip, right after), for scoring what changed.
+   */
+  readonly states?: AppliedStates;
+}
+
+export interface AppliedStates {
+  readonly customers: ReadonlyMap<string, CustomerAggregates>;
+  readonly sessions: ReadonlyMap<string, JourneyState>;
 }
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const CUSTOMER_SHA = sha1(CUSTOMER_SCRIPT);
 const SESSION_SHA = sha1(SESSION_SCRIPT);
+// A hash as one JSON array of its fields and values: one string to parse rather than two per
+// field, what makes reading back a batch's customers cheap. (cjson writes an empty table as {}.)
+const READ_HASH_SCRIPT = "return cjson.encode(redis.call('HGETALL', KEYS[1]))";
+const READ_HASH_SHA = sha1(READ_HASH_SCRIPT);
 
 // Plain objects for the reads below: an imported binding can compile to a getter (esbuild, as
 // tsx runs the services), paid on every one of the few dozen field reads per request.
@@ -51,6 +65,19 @@ const DAY_BUCKET_FIELD = new RegExp(
 /** What a reader of features can do while Redis cannot answer. */
 const READ_HINT =
   'features are read from it: retry in a few seconds; if it lasts, `npm run stack:status` shows whether it runs';
+
+/** The fields and values, in turn, of READ_HASH_SCRIPT's reply. */
+function pairsOfJson(json: unknown): readonly string[] {
+  const pairs: unknown = typeof json === 'string' ? JSON.parse(json) : [];
+  return Array.isArray(pairs) ? (pairs as string[]) : [];
+}
+
+/** The hash of its fields and values in turn. */
+function hashOfPairs(pairs: readonly string[]): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) h[pairs[i] as string] = pairs[i + 1] as string;
+  return h;
+}
 
 function num(value: string | undefined): number {
   return value === undefined ? 0 : Number(value);
@@ -91,7 +118,15 @@ export class FeatureStore {
     return [base, `${base}:seen`];
   }
 
-  async apply(contributions: readonly Contribution[], nowMs = Date.now()): Promise<ApplyResult> {
+  /**
+   * Applies a batch's contributions; `withStates` also reads back every customer and session it
+   * touched, in the same pipeline.
+   */
+  async apply(
+    contributions: readonly Contribution[],
+    nowMs = Date.now(),
+    { withStates = false }: { withStates?: boolean } = {},
+  ): Promise<ApplyResult> {
     const byCustomer = new Map<string, CustomerOp[]>();
     const bySession = new Map<string, { customerId: string | null; ops: SessionOp[] }>();
     let ops = 0;
@@ -145,6 +180,12 @@ export class FeatureStore {
           JSON.stringify(list),
         );
       }
+      if (withStates) {
+        for (const customerId of byCustomer.keys())
+          pipeline.evalsha(READ_HASH_SHA, 1, this.customerKeys(customerId, nowMs)[0] ?? '');
+        for (const sessionId of bySession.keys())
+          pipeline.evalsha(READ_HASH_SHA, 1, this.sessionKeys(sessionId)[0] ?? '');
+      }
       return pipeline.exec();
     };
     let results = await run();
@@ -155,97 +196,47 @@ export class FeatureStore {
       results = await run();
     }
     if (!results) throw new Error('Redis discarded the feature pipeline');
+    for (const [err] of results) if (err) throw err;
+    const scripts = byCustomer.size + bySession.size;
     let applied = 0;
-    for (const [err, value] of results) {
-      if (err) throw err;
-      applied += Number(value);
-    }
-    return {
+    for (let i = 0; i < scripts; i++) applied += Number(results[i]?.[1]);
+    const counts = {
       applied,
       duplicates: ops - applied,
       customers: byCustomer.size,
       sessions: bySession.size,
     };
+    if (!withStates) return counts;
+    const customers = new Map<string, CustomerAggregates>();
+    const sessions = new Map<string, JourneyState>();
+    let i = scripts;
+    for (const customerId of byCustomer.keys()) {
+      const a = customerOfPairs(customerId, pairsOfJson(results[i++]?.[1]));
+      if (a) customers.set(customerId, a);
+    }
+    for (const sessionId of bySession.keys()) {
+      const j = journeyOfHash(sessionId, hashOfPairs(pairsOfJson(results[i++]?.[1])));
+      if (j) sessions.set(sessionId, j);
+    }
+    return { ...counts, states: { customers, sessions } };
   }
 
   async loadScripts(): Promise<void> {
     await this.redis.script('LOAD', CUSTOMER_SCRIPT);
     await this.redis.script('LOAD', SESSION_SCRIPT);
+    await this.redis.script('LOAD', READ_HASH_SCRIPT);
   }
 
   /** A customer's aggregates, or undefined if the stream has seen nothing of them. */
   async read(customerId: string): Promise<CustomerAggregates | undefined> {
     const [key] = this.customerKeys(customerId);
     const h = await this.readHash(key ?? '');
-    if (Object.keys(h).length === 0) return undefined;
-    const a = emptyAggregates(customerId);
-    a.registeredMs = numOrNull(h[C.registeredMs]);
-    a.orders = num(h[C.orders]);
-    a.revenueCents = num(h[C.revenueCents]);
-    a.firstOrderMs = numOrNull(h[C.firstOrderMs]);
-    a.lastOrderMs = numOrNull(h[C.lastOrderMs]);
-    a.sessions = num(h[C.sessions]);
-    a.sessionSeconds = num(h[C.sessionSeconds]);
-    a.bounces = num(h[C.bounces]);
-    a.engagementHundredths = num(h[C.engagementHundredths]);
-    for (const [device, field] of DEVICE_FIELDS) a.devices[device] = num(h[field]);
-    a.pageViews = num(h[C.pageViews]);
-    a.addToCarts = num(h[C.addToCarts]);
-    a.purchases = num(h[C.purchases]);
-    a.searches = num(h[C.searches]);
-    a.productInteractions = num(h[C.productInteractions]);
-    a.uniqueProducts = num(h[C.uniqueProducts]);
-    a.cartSessions = num(h[C.cartSessions]);
-    a.cartSessionsConverted = num(h[C.cartSessionsConverted]);
-    a.lastEventMs = numOrNull(h[C.lastEventMs]);
-    a.updatedMs = numOrNull(h[C.updatedMs]);
-    const oldest = num(h[C.newestDay]) - BUCKET_RETENTION_DAYS;
-    for (const [field, value] of Object.entries(h)) {
-      const match = DAY_BUCKET_FIELD.exec(field);
-      if (!match) continue;
-      const day = Number(match[2]);
-      // Past the retention, waiting for the next prune: not part of the features.
-      if (day < oldest) continue;
-      const bucket: DayBucket = a.days.get(day) ?? {
-        orders: 0,
-        revenueCents: 0,
-        sessions: 0,
-        pageViews: 0,
-      };
-      const n = Number(value);
-      const kind = match[1];
-      if (kind === B.orders) bucket.orders = n;
-      else if (kind === B.revenueCents) bucket.revenueCents = n;
-      else if (kind === B.sessions) bucket.sessions = n;
-      else bucket.pageViews = n;
-      a.days.set(day, bucket);
-    }
-    return a;
+    return customerOfPairs(customerId, Object.entries(h).flat());
   }
 
   async readJourney(sessionId: string): Promise<JourneyState | undefined> {
     const [key] = this.sessionKeys(sessionId);
-    const h = await this.readHash(key ?? '');
-    const firstMs = h[S.firstEventMs];
-    const lastMs = h[S.lastEventMs];
-    if (firstMs === undefined || lastMs === undefined) return undefined;
-    const first = Number(firstMs);
-    const last = Number(lastMs);
-    return {
-      session_id: sessionId,
-      customer_id: h[S.customerId] ?? null,
-      pages: num(h[S.pages]),
-      depth: num(h[S.depth]),
-      time_on_site_seconds: Math.round((last - first) / 1000),
-      cart_adds: num(h[S.cartAdds]),
-      purchases: num(h[S.purchases]),
-      searches: num(h[S.searches]),
-      last_page_type: h[S.lastPageType] ?? null,
-      ended: h[S.ended] === '1',
-      first_event_time: new Date(first).toISOString(),
-      last_event_time: new Date(last).toISOString(),
-      updated_at: new Date(num(h[S.updatedMs])).toISOString(),
-    };
+    return journeyOfHash(sessionId, await this.readHash(key ?? ''));
   }
 
   /** A hash, or the DependencyUnavailableError of a Redis that cannot answer now. */
@@ -256,4 +247,95 @@ export class FeatureStore {
       throw redisCommandError(this.redis, err, READ_HINT);
     }
   }
+}
+
+const DAY_BUCKET_LETTERS = new Set<string>(DAY_BUCKET_KIND_LETTERS);
+const SEPARATOR_CODE = DAY_BUCKET_SEPARATOR.charCodeAt(0);
+
+/**
+ * A customer's aggregates from their hash's fields and values in turn; undefined for an empty
+ * hash. Day buckets (`<kind letter>:<day>`, a few hundred) are told from the few dozen other
+ * fields by their second character, without building an object of them all.
+ */
+function customerOfPairs(
+  customerId: string,
+  pairs: readonly string[],
+): CustomerAggregates | undefined {
+  if (pairs.length === 0) return undefined;
+  const h: Record<string, string> = {};
+  const buckets: [field: string, value: string][] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const field = pairs[i] as string;
+    const value = pairs[i + 1] as string;
+    if (field.charCodeAt(1) === SEPARATOR_CODE && DAY_BUCKET_LETTERS.has(field.charAt(0)))
+      buckets.push([field, value]);
+    else h[field] = value;
+  }
+  const a = emptyAggregates(customerId);
+  a.registeredMs = numOrNull(h[C.registeredMs]);
+  a.orders = num(h[C.orders]);
+  a.revenueCents = num(h[C.revenueCents]);
+  a.firstOrderMs = numOrNull(h[C.firstOrderMs]);
+  a.lastOrderMs = numOrNull(h[C.lastOrderMs]);
+  a.sessions = num(h[C.sessions]);
+  a.sessionSeconds = num(h[C.sessionSeconds]);
+  a.bounces = num(h[C.bounces]);
+  a.engagementHundredths = num(h[C.engagementHundredths]);
+  for (const [device, field] of DEVICE_FIELDS) a.devices[device] = num(h[field]);
+  a.pageViews = num(h[C.pageViews]);
+  a.addToCarts = num(h[C.addToCarts]);
+  a.purchases = num(h[C.purchases]);
+  a.searches = num(h[C.searches]);
+  a.productInteractions = num(h[C.productInteractions]);
+  a.uniqueProducts = num(h[C.uniqueProducts]);
+  a.cartSessions = num(h[C.cartSessions]);
+  a.cartSessionsConverted = num(h[C.cartSessionsConverted]);
+  a.lastEventMs = numOrNull(h[C.lastEventMs]);
+  a.updatedMs = numOrNull(h[C.updatedMs]);
+  const oldest = num(h[C.newestDay]) - BUCKET_RETENTION_DAYS;
+  for (const [field, value] of buckets) {
+    const match = DAY_BUCKET_FIELD.exec(field);
+    if (!match) continue;
+    const day = Number(match[2]);
+    // Past the retention, waiting for the next prune: not part of the features.
+    if (day < oldest) continue;
+    const bucket: DayBucket = a.days.get(day) ?? {
+      orders: 0,
+      revenueCents: 0,
+      sessions: 0,
+      pageViews: 0,
+    };
+    const n = Number(value);
+    const kind = match[1];
+    if (kind === B.orders) bucket.orders = n;
+    else if (kind === B.revenueCents) bucket.revenueCents = n;
+    else if (kind === B.sessions) bucket.sessions = n;
+    else bucket.pageViews = n;
+    a.days.set(day, bucket);
+  }
+  return a;
+}
+
+/** A session's journey from its hash; undefined before its first event. */
+function journeyOfHash(sessionId: string, h: Record<string, string>): JourneyState | undefined {
+  const firstMs = h[S.firstEventMs];
+  const lastMs = h[S.lastEventMs];
+  if (firstMs === undefined || lastMs === undefined) return undefined;
+  const first = Number(firstMs);
+  const last = Number(lastMs);
+  return {
+    session_id: sessionId,
+    customer_id: h[S.customerId] ?? null,
+    pages: num(h[S.pages]),
+    depth: num(h[S.depth]),
+    time_on_site_seconds: Math.round((last - first) / 1000),
+    cart_adds: num(h[S.cartAdds]),
+    purchases: num(h[S.purchases]),
+    searches: num(h[S.searches]),
+    last_page_type: h[S.lastPageType] ?? null,
+    ended: h[S.ended] === '1',
+    first_event_time: new Date(first).toISOString(),
+    last_event_time: new Date(last).toISOString(),
+    updated_at: new Date(num(h[S.updatedMs])).toISOString(),
+  };
 }

@@ -7,7 +7,15 @@ import {
   predictionTopicsFor,
   type SegmentPrediction,
 } from '@amato/contracts';
-import { contributionOf, deriveFeatures, type FeatureStore } from '@amato/features';
+import {
+  type AfterApply,
+  type AppliedBatch,
+  type AppliedStates,
+  type Contribution,
+  contributionOf,
+  deriveFeatures,
+  type FeatureStore,
+} from '@amato/features';
 import type { KafkaService } from '@amato/kafka';
 import type { JourneyModel } from '../journey';
 import type { ServingModels } from '../registry/serving-models';
@@ -22,8 +30,14 @@ interface Cause {
   readonly ms: number;
 }
 
-/** Customers and sessions an event touches, with the latest event of each. */
-export function causesOf(events: readonly AmatoEvent[]): {
+/**
+ * Customers and sessions the events touch, with the latest event of each; `contributions` are
+ * the events' own, when already at hand.
+ */
+export function causesOf(
+  events: readonly AmatoEvent[],
+  contributions: readonly Contribution[] = events.map(contributionOf),
+): {
   customers: Map<string, Cause>;
   sessions: Map<string, Cause>;
 } {
@@ -34,17 +48,17 @@ export function causesOf(events: readonly AmatoEvent[]): {
     if (!seen || cause.ms > seen.ms || (cause.ms === seen.ms && cause.eventId > seen.eventId))
       map.set(id, cause);
   };
-  for (const event of events) {
+  events.forEach((event, i) => {
     // The same entities the feature update touched: campaign events touch none.
-    const contribution = contributionOf(event);
-    const cause = {
-      eventId: event.event_id,
-      eventTime: event.event_time,
-      ms: Date.parse(event.event_time),
-    };
-    if (contribution.customer) keep(customers, contribution.customer.customerId, cause);
-    if (contribution.session) keep(sessions, contribution.session.sessionId, cause);
-  }
+    const contribution = contributions[i] ?? contributionOf(event);
+    const { customer, session } = contribution;
+    // Every op carries its event's time in epoch ms, third.
+    const ms = customer?.op[2] ?? session?.op[2];
+    if (ms === undefined) return;
+    const cause = { eventId: event.event_id, eventTime: event.event_time, ms };
+    if (customer) keep(customers, customer.customerId, cause);
+    if (session) keep(sessions, session.sessionId, cause);
+  });
   return { customers, sessions };
 }
 
@@ -103,7 +117,7 @@ export async function decideSegment(
  * journey predictions are recorded after. All of it happens before the batch is committed: a
  * crash in between publishes them again under the same ids.
  */
-export class PredictionScorer {
+export class PredictionScorer implements AfterApply {
   private readonly published: Counter<'type'>;
   readonly topics: ReturnType<typeof predictionTopicsFor>;
 
@@ -125,12 +139,31 @@ export class PredictionScorer {
     });
   }
 
-  async score(events: readonly AmatoEvent[]): Promise<{ segments: number; journeys: number }> {
-    const { customers, sessions } = causesOf(events);
+  /** Whether any model is served: scoring needs the states a batch leaves. */
+  wantsStates(): boolean {
+    return (
+      this.serving.current(this.segmentation) !== undefined ||
+      this.serving.current('journey') !== undefined
+    );
+  }
+
+  run(batch: AppliedBatch): Promise<{ segments: number; journeys: number }> {
+    return this.score(batch.events, batch);
+  }
+
+  /**
+   * Scores what `events` changed, on the states the batch left when given (`applied`), else on
+   * what Redis holds now.
+   */
+  async score(
+    events: readonly AmatoEvent[],
+    applied?: Omit<AppliedBatch, 'events'>,
+  ): Promise<{ segments: number; journeys: number }> {
+    const { customers, sessions } = causesOf(events, applied?.contributions);
     const now = new Date().toISOString();
     const [segments, journeys] = await Promise.all([
-      this.segments(customers, now),
-      this.journeys(sessions, now),
+      this.segments(customers, now, applied?.states?.customers),
+      this.journeys(sessions, now, applied?.states?.sessions),
     ]);
     await this.kafka.sendBatch([
       {
@@ -156,13 +189,19 @@ export class PredictionScorer {
     return { segments: segments.length, journeys: journeys.length };
   }
 
-  private async segments(customers: Map<string, Cause>, now: string): Promise<SegmentPrediction[]> {
+  private async segments(
+    customers: Map<string, Cause>,
+    now: string,
+    states?: AppliedStates['customers'],
+  ): Promise<SegmentPrediction[]> {
     const served = this.serving.current<Segmenter>(this.segmentation);
     if (!served || customers.size === 0) return [];
     const model = served.model.modelType;
     const ids = [...customers.keys()];
     const [aggregates, records] = await Promise.all([
-      Promise.all(ids.map((id) => this.features.read(id))),
+      states
+        ? ids.map((id) => states.get(id))
+        : Promise.all(ids.map((id) => this.features.read(id))),
       this.predictions.segmentRecords(model, ids),
     ]);
     const out = await Promise.all(
@@ -200,13 +239,19 @@ export class PredictionScorer {
     return out.filter((p): p is SegmentPrediction => p !== undefined);
   }
 
-  private async journeys(sessions: Map<string, Cause>, now: string): Promise<JourneyPrediction[]> {
+  private async journeys(
+    sessions: Map<string, Cause>,
+    now: string,
+    applied?: AppliedStates['sessions'],
+  ): Promise<JourneyPrediction[]> {
     const served = this.serving.current<JourneyModel>('journey');
     if (!served || sessions.size === 0) return [];
     const ids = [...sessions.keys()];
     const [states, previous] = await Promise.all([
-      Promise.all(ids.map((id) => this.features.readJourney(id))),
-      Promise.all(ids.map((id) => this.predictions.journey(id))),
+      applied
+        ? ids.map((id) => applied.get(id))
+        : Promise.all(ids.map((id) => this.features.readJourney(id))),
+      this.predictions.journeys(ids),
     ]);
     const before = new Map(previous.flatMap((p) => (p ? [[p.session_id, p.prediction_id]] : [])));
     // The id is the state's: a state scored before (a redelivered batch) is not published again.
@@ -223,13 +268,19 @@ export class PredictionScorer {
         state.searches,
         String(state.ended),
       );
-    const live = states.flatMap((s) => (s && before.get(s.session_id) !== idOf(s) ? [s] : []));
+    const predictionIds = new Map<string, string>();
+    const live = states.flatMap((s) => {
+      if (!s) return [];
+      const id = idOf(s);
+      predictionIds.set(s.session_id, id);
+      return before.get(s.session_id) !== id ? [s] : [];
+    });
     if (live.length === 0) return [];
     const probabilities = await served.model.score(live);
     return live.map((state, i): JourneyPrediction => {
       const cause = sessions.get(state.session_id) as Cause;
       return {
-        prediction_id: idOf(state),
+        prediction_id: predictionIds.get(state.session_id) ?? idOf(state),
         schema_version: PREDICTION_SCHEMA_VERSION,
         prediction_type: 'journey',
         session_id: state.session_id,

@@ -119,8 +119,21 @@ export class PredictionStore {
   }
 
   async journey(sessionId: string): Promise<JourneyPrediction | undefined> {
-    const value = await this.redis.get(this.journeyKey(sessionId));
-    return value === null ? undefined : (JSON.parse(value) as JourneyPrediction);
+    const [found] = await this.journeys([sessionId]);
+    return found;
+  }
+
+  /** The latest prediction of each session, in order, in one round trip. */
+  async journeys(sessionIds: readonly string[]): Promise<(JourneyPrediction | undefined)[]> {
+    if (sessionIds.length === 0) return [];
+    // A GET each rather than an MGET: the keys are in different cluster slots.
+    const pipeline = this.redis.pipeline();
+    for (const id of sessionIds) pipeline.get(this.journeyKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, value]) => {
+      if (err) throw err;
+      return typeof value === 'string' ? (JSON.parse(value) as JourneyPrediction) : undefined;
+    });
   }
 
   /** Records the predictions just published, in one round trip. */
