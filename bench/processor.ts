@@ -12,7 +12,10 @@
  *   4. scoring: the same backlog worked off twice more, on topics of their own, once with
  *      predictions off and once with a k-means and the journey model active (each customer's
  *      segment and each live session's probability scored and published as the batch lands):
- *      the target is events/s with scoring at least 85% of events/s without.
+ *      the target is events/s with scoring at least 85% of events/s without. Beside it, the
+ *      floor of any scoring of the state a batch leaves, measured on the same backlog: the CPU
+ *      of reading that state back with the apply (FeatureStore.apply with and without
+ *      withStates) and of publishing as many predictions, of the same size, to Kafka.
  * A fixed CPU loop is timed before and after: this VM's speed varies from minute to minute.
  *
  *   npx tsx bench/processor.ts [--scale 0.2] [--rate 5000] [--seconds 20] [--reads 1000]
@@ -24,12 +27,18 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '@amato/common';
-import type { AmatoEvent } from '@amato/contracts';
+import {
+  type AmatoEvent,
+  type JourneyPrediction,
+  PREDICTION_PARTITIONS,
+  PREDICTION_SCHEMA_VERSION,
+  predictionId,
+} from '@amato/contracts';
 import { loadConfig } from '@amato/config';
 import { readFileSync } from 'node:fs';
 import { applyPostgresSchema } from '@amato/ddl';
 import { Dataset, publish } from '@amato/generator';
-import { deriveFeatures, FEATURE_STREAMS } from '@amato/features';
+import { contributionOf, deriveFeatures, FEATURE_STREAMS } from '@amato/features';
 import {
   JourneyModel,
   KmeansModel,
@@ -91,6 +100,25 @@ const END = new Date('2026-01-01T00:00:00Z');
 
 const readPercentiles = (sorted: readonly number[]) =>
   [50, 99, 99.9, 100].map((p) => percentile(sorted, p).toFixed(1)).join(' / ');
+
+/** A journey prediction as the processor publishes it, for the publishing floor. */
+const SAMPLE_PREDICTION: JourneyPrediction = {
+  prediction_id: predictionId('sample'),
+  schema_version: PREDICTION_SCHEMA_VERSION,
+  prediction_type: 'journey',
+  session_id: 'SESS_0000123456',
+  customer_id: 'CUST_001234',
+  model: 'journey',
+  model_version: 1,
+  conversion_probability: 0.12345678901234,
+  pages: 5,
+  depth: 5,
+  last_page_type: 'product',
+  ended: false,
+  event_id: '3d3f4fa4-a654-4a6f-aaa9-b3e973fa64e0',
+  event_time: '2025-12-28T20:37:57.925Z',
+  predicted_at: '2026-12-01T14:12:55.749Z',
+};
 
 /** A k-means of the backlog's customers and the committed journey model, active in `schema`. */
 async function activateModels(postgres: PostgresService, schema: string, events: AmatoEvent[]) {
@@ -168,11 +196,62 @@ async function workOff(events: readonly AmatoEvent[], predictions: boolean, sche
       segments: predictions ? await records(`${name}.predictions.segments`) : 0,
       journeys: predictions ? await records(`${name}.predictions.journey`) : 0,
       predictionTopics: [`${name}.predictions.segments`, `${name}.predictions.journey`],
+      sample: JSON.stringify(SAMPLE_PREDICTION),
       world,
     };
   } catch (error) {
     await world.tearDown();
     throw error;
+  }
+}
+
+/**
+ * What scoring must cost at least, in µs of CPU per event: reading back the state the batches
+ * leave (the same applies with and without the read) and publishing `predictions` records like
+ * `sample` in sends of 500.
+ */
+async function scoringFloors(events: readonly AmatoEvent[], predictions: number, sample: string) {
+  const contributions = events.map(contributionOf);
+  const cpuPerEvent = async (work: () => Promise<unknown>) => {
+    const start = process.cpuUsage();
+    await work();
+    const cpu = process.cpuUsage(start);
+    return (cpu.user + cpu.system) / events.length;
+  };
+  const applyAll = async (withStates: boolean) => {
+    const world = ownStream('bench_floor');
+    await world.setUp();
+    try {
+      return await cpuPerEvent(async () => {
+        for (let i = 0; i < contributions.length; i += 5000)
+          await world.store.apply(contributions.slice(i, i + 5000), Date.now(), { withStates });
+      });
+    } finally {
+      await world.tearDown();
+    }
+  };
+  const plain = await applyAll(false);
+  const withStates = await applyAll(true);
+  const world = ownStream('bench_floor_pub');
+  await world.setUp();
+  const topic = `${world.name}.predictions`;
+  try {
+    await world.kafka.ensureTopics([{ topic, partitions: PREDICTION_PARTITIONS }]);
+    const publishing = await cpuPerEvent(async () => {
+      for (let sent = 0; sent < predictions; sent += 500) {
+        const n = Math.min(500, predictions - sent);
+        const records = Array.from({ length: n }, (_, i) => ({
+          key: `SESS_${sent + i}`,
+          value: sample,
+          headers: { prediction_id: predictionId('floor', sent + i) },
+        }));
+        await world.kafka.sendBatch([{ topic, records }]);
+      }
+    });
+    return { readBack: withStates - plain, publishing };
+  } finally {
+    await world.kafka.deleteTopics([topic]).catch(() => undefined);
+    await world.tearDown();
   }
 }
 
@@ -338,6 +417,9 @@ async function main(): Promise<void> {
   }
   const [unscored, scored] = runs;
   if (!unscored || !scored) throw new Error('a scoring run did not finish');
+  const floors = await scoringFloors(events, scored.segments + scored.journeys, scored.sample);
+  // The least scoring can add to the processor's CPU per event, and the ratio it leaves.
+  const floorCpu = unscored.cpuPerEvent + floors.readBack + floors.publishing;
   const cpuAfter = cpuCheckMs();
 
   printTable('processor: Kafka → features in Redis → API', [
@@ -381,6 +463,15 @@ async function main(): Promise<void> {
       '  with / without scoring (target ≥ 0.85)',
       (scored.eventsPerSecond / unscored.eventsPerSecond).toFixed(2),
     ],
+    [
+      '  floor: reading back the state batches leave / publishing the predictions (µs CPU per event)',
+      `${floors.readBack.toFixed(1)} / ${floors.publishing.toFixed(1)}`,
+    ],
+    [
+      '  best with / without any scoring of that state can reach here (CPU without / floor CPU)',
+      (unscored.cpuPerEvent / floorCpu).toFixed(2),
+    ],
+    ['  scoring CPU beyond the floor (µs per event)', (scored.cpuPerEvent - floorCpu).toFixed(1)],
     [
       'CPU check, fixed loop before / before scoring / after (ms)',
       `${cpuBefore.toFixed(0)} / ${cpuMiddle.toFixed(0)} / ${cpuAfter.toFixed(0)}`,
