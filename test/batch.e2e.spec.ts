@@ -6,6 +6,8 @@ import {
   BatchRunner,
   batchSteps,
   BatchStepError,
+  DAILY_REVENUE_COLUMNS,
+  exportDailyRevenue,
   exportTrainingDataset,
   loadScripts,
   TRAINING_COLUMNS,
@@ -112,6 +114,53 @@ describe('the batch', () => {
     expect(readFileSync(join(dir, 'training_dataset.md'), 'utf8')).toContain(
       '`label_revenue_next_90d`',
     );
+  }, 60_000);
+
+  it("exports the daily revenue: each day's sales as MySQL sums them, then 90 days of planned spend", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amato-dataset-'));
+    const out = await exportDailyRevenue(postgres, analytics, asOf, dir);
+    const bytes = readFileSync(out.file);
+    const rows = (await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    })) as { day: string; revenue: number | null; orders: bigint | null; planned_spend: number }[];
+    expect(Object.keys(rows[0] ?? {})).toEqual(DAILY_REVENUE_COLUMNS.map((c) => c.name));
+    // Consecutive days; the history up to the day before the cutoff, then 90 days without sales.
+    const dayMs = 86_400_000;
+    rows.forEach((r, i) => {
+      if (i > 0) expect(Date.parse(r.day) - Date.parse(rows[i - 1]?.day ?? '')).toBe(dayMs);
+    });
+    const history = rows.filter((r) => r.revenue !== null);
+    expect(rows.slice(history.length).every((r) => r.revenue === null)).toBe(true);
+    expect(rows.length - history.length).toBe(90);
+    expect(history.at(-1)?.day).toBe('2026-01-01');
+    const sales = await mysql.query<{ day: string; revenue: string; orders: number }>(
+      `SELECT DATE_FORMAT(transaction_date, '%Y-%m-%d') AS day, SUM(total_amount) AS revenue,
+         COUNT(*) AS orders FROM ${name}.transactions
+       WHERE order_status IN ('completed', 'shipped', 'delivered') AND transaction_date < ?
+       GROUP BY 1`,
+      ['2026-01-02 00:00:00'],
+    );
+    const byDay = new Map(sales.map((s) => [s.day, s]));
+    expect(history[0]?.day).toBe([...byDay.keys()].sort()[0]);
+    for (const r of history) {
+      const direct = byDay.get(r.day);
+      expect(r.revenue).toBeCloseTo(Number(direct?.revenue ?? 0), 6);
+      expect(Number(r.orders)).toBe(direct?.orders ?? 0);
+    }
+    // Every campaign's budget spread over its days, the days within the rows.
+    const campaigns = await postgres.query<{ budget: string; start: string; days: number }>(
+      `SELECT budget, to_char(start_date, 'YYYY-MM-DD') AS start, end_date - start_date + 1 AS days
+       FROM ${name}.campaigns WHERE status <> 'draft' AND created_at <= $1`,
+      [asOf],
+    );
+    const planned = new Map<string, number>();
+    for (const c of campaigns)
+      for (let d = 0; d < c.days; d++) {
+        const day = new Date(Date.parse(c.start) + d * dayMs).toISOString().slice(0, 10);
+        planned.set(day, (planned.get(day) ?? 0) + Number(c.budget) / c.days);
+      }
+    for (const r of rows) expect(r.planned_spend).toBeCloseTo(planned.get(r.day) ?? 0, 6);
+    expect(rows.some((r) => r.planned_spend > 0)).toBe(true);
   }, 60_000);
 
   it('sums campaigns as PostgreSQL does and journeys as MongoDB holds them', async () => {

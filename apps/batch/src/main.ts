@@ -4,6 +4,7 @@ import {
   AnalyticsReader,
   BatchRunner,
   batchSteps,
+  exportDailyRevenue,
   exportJourneyPrefixes,
   exportTrainingDataset,
   formatExperimentReport,
@@ -136,6 +137,14 @@ async function main(argv: readonly string[]): Promise<void> {
       config.batch.datasetDir,
     );
     process.stdout.write(`${prefixes.rows.toLocaleString('en')} prefixes in ${prefixes.file}\n`);
+    process.stdout.write('daily revenue … ');
+    const revenue = await exportDailyRevenue(
+      postgres,
+      config.batch.analyticsSchema,
+      args.asOf,
+      config.batch.datasetDir,
+    );
+    process.stdout.write(`${revenue.rows.toLocaleString('en')} days in ${revenue.file}\n`);
     console.log(
       `done in ${((performance.now() - started) / 1000).toFixed(1)} s: run ${run.runId}, results in ${config.batch.analyticsSchema}`,
     );

@@ -11,3 +11,5 @@ export * from './experiment-step';
 export * from './experiment-report';
 export * from './batch-steps';
 export * from './journey-dataset';
+export * from './daily-revenue-dataset';
+export * from './parquet-export';

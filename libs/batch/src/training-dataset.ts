@@ -4,6 +4,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { CustomerFeaturesSchema, deriveFeatures } from '@amato/features';
 import type { TrinoService } from '@amato/trino';
 import { comparableValues, readOfflineAggregates } from './offline-features';
+import { datasetFile } from './parquet-export';
 
 /** A column of the training dataset: its Parquet type, where it comes from, what it means. */
 export interface DatasetColumn {
@@ -187,8 +188,7 @@ export async function exportTrainingDataset(
   dir: string,
 ): Promise<{ file: string; rows: number }> {
   const rows = await buildTrainingRows(trino, resultsSchema, asOf);
-  const stamp = asOf.toISOString().replace(/[:.]/g, '-');
-  const file = `${dir}/training_dataset_${stamp}.parquet`;
+  const file = datasetFile(dir, 'training_dataset', asOf);
   writeTrainingParquet(rows, file);
   writeFileSync(`${dir}/training_dataset.md`, dataDictionaryMarkdown());
   writeFileSync(`${dir}/training_dataset.columns.json`, JSON.stringify(TRAINING_COLUMNS, null, 2));
