@@ -1,9 +1,16 @@
 import { applyPostgresSchema } from '@amato/ddl';
-import { KmeansModel, ModelRegistry, SEGMENTATION_FEATURES, trainKmeans } from '@amato/models';
+import {
+  KmeansModel,
+  ModelRegistry,
+  REVENUE_FORECAST_FORMAT,
+  SEGMENTATION_FEATURES,
+  trainKmeans,
+} from '@amato/models';
 import { PostgresService } from '@amato/postgres';
 import { testConfig, uniqueName } from '@amato/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApi } from '../apps/api/src/main';
+import { forecastArtifact } from '../libs/models/src/forecast/forecast-factory';
 
 /** Customers in three groups over the 36 features: value, recency and frequency differ. */
 function customers(n: number, shift = 0): number[][] {
@@ -169,5 +176,72 @@ describe('models over HTTP: /models and /segment', () => {
     expect(activated).toMatchObject({ status: 200, body: { version: next.version, active: true } });
     const r = await call('POST', '/segment/customer', { features: asObject(rows[0] as number[]) });
     expect(r.body.model_version).toBe(next.version);
+  });
+
+  it("forecasts the business's revenue by the active version, for the horizon and level asked", async () => {
+    const none = await call('POST', '/forecast/revenue', {});
+    expect(none.status).toBe(409);
+    expect(String(none.body.message)).toMatch(/model revenue_forecast has no active version yet/);
+    const register = (artifact: unknown) =>
+      registry.register({
+        name: 'revenue_forecast',
+        format: REVENUE_FORECAST_FORMAT,
+        artifact: Buffer.from(JSON.stringify(artifact)),
+        metadata: {},
+      });
+    // Intervals that do not hold the forecast are refused, and nothing is served.
+    const bad = forecastArtifact(60);
+    bad.points[5] = { ...(bad.points[5] as (typeof bad.points)[number]), lower_80: 5000 };
+    const corrupt = await register(bad);
+    const refused = await call(
+      'POST',
+      `/models/revenue_forecast/versions/${corrupt.version}/activate`,
+    );
+    expect(refused.status).toBe(422);
+    expect(String(refused.body.message)).toMatch(/field points\.5: the intervals are not nested/);
+
+    const good = await register(forecastArtifact(60));
+    expect(
+      (await call('POST', `/models/revenue_forecast/versions/${good.version}/activate`)).status,
+    ).toBe(200);
+    const month = await call('POST', '/forecast/revenue', {});
+    expect(month).toMatchObject({
+      status: 200,
+      body: {
+        model_used: 'revenue_forecast',
+        model_version: good.version,
+        cutoff: '2026-01-01',
+        horizon_days: 30,
+        interval_level: 95,
+        total_revenue: 30 * 1000 + (29 * 30) / 2,
+      },
+    });
+    const days = month.body.forecast as Record<string, number | string>[];
+    expect(days).toHaveLength(30);
+    expect(days[0]).toEqual({
+      date: '2026-01-02',
+      revenue: 1000,
+      lower: 800,
+      upper: 1200,
+      planned_spend: 50,
+    });
+    const week = await call('POST', '/forecast/revenue', { horizon_days: 7, interval_level: 80 });
+    expect(week.body.forecast).toHaveLength(7);
+    expect((week.body.forecast as Record<string, number>[])[6]).toMatchObject({
+      lower: 906,
+      upper: 1106,
+    });
+    // Out of range, of the version's horizon, or unknown: a 400 that names the field.
+    for (const [payload, field] of [
+      [{ horizon_days: 75 }, /horizon_days: version \d+ forecasts 60 days after 2026-01-01/],
+      [{ horizon_days: 3 }, /horizon_days/],
+      [{ horizon_days: 7.5 }, /horizon_days/],
+      [{ interval_level: 90 }, /interval_level/],
+      [{ level: 80 }, /level/],
+    ] as const) {
+      const r = await call('POST', '/forecast/revenue', payload);
+      expect(r.status).toBe(400);
+      expect(String(r.body.message)).toMatch(field);
+    }
   });
 });

@@ -7,10 +7,11 @@ import {
   BatchRunner,
   batchSteps,
   exportJourneyPrefixes,
+  exportDailyRevenue,
   exportTrainingDataset,
 } from '@amato/batch';
 import { Dataset } from '@amato/generator';
-import { MODEL_LOADERS, ModelRegistry } from '@amato/models';
+import { MODEL_LOADERS, type ModelName, ModelRegistry } from '@amato/models';
 import { landDataset, ownWorld, testConfig } from '@amato/testing';
 import { TrinoService } from '@amato/trino';
 
@@ -55,6 +56,7 @@ describe('./amato train', () => {
       dir,
     );
     await exportJourneyPrefixes(postgres, analytics, asOf, dir);
+    await exportDailyRevenue(postgres, analytics, asOf, dir);
   }, 300_000);
 
   afterAll(async () => {
@@ -68,11 +70,14 @@ describe('./amato train', () => {
     expect(stdout).toMatch(/── hdbscan v1 \(active\)/);
     expect(stdout).toMatch(/── journey v1 \(active\)/);
     expect(stdout).toMatch(/Baseline: rate by depth/);
+    expect(stdout).toMatch(/── revenue_forecast v1 \(active\)/);
+    expect(stdout).toMatch(/seasonal naive/i);
     const versions = await registry.list();
     expect(versions.map((v) => [v.name, v.version, v.active])).toEqual([
       ['hdbscan', 1, true],
       ['journey', 1, true],
       ['kmeans', 1, true],
+      ['revenue_forecast', 1, true],
     ]);
     const journey = versions.find((v) => v.name === 'journey');
     expect(journey?.metadata).toMatchObject({
@@ -82,7 +87,7 @@ describe('./amato train', () => {
     // What serving loads is what training registered.
     for (const v of versions) {
       const stored = await registry.get(v.name, v.version);
-      if (stored) await MODEL_LOADERS[v.name as 'kmeans' | 'hdbscan' | 'journey'](stored);
+      if (stored) await MODEL_LOADERS[v.name as ModelName](stored);
     }
     const mapped = await mysql.query<{ model_version: string; n: number }>(
       `SELECT model_version, COUNT(*) AS n FROM \`${name}\`.customer_segment_mapping

@@ -19,6 +19,7 @@ import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { FeaturesController } from './features/features.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { ForecastController } from './models/forecast.controller';
 import { JourneyController } from './models/journey.controller';
 import { ModelsController } from './models/models.controller';
 import { PredictionsController } from './models/predictions.controller';
@@ -62,6 +63,7 @@ export class ApiModule {
         ModelsController,
         SegmentController,
         JourneyController,
+        ForecastController,
         PredictionsController,
       ],
       providers: [

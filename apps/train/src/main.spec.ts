@@ -9,7 +9,8 @@ describe('./amato train arguments', () => {
     expect(parseTrainArgs([])).toEqual({
       dataset: undefined,
       prefixes: undefined,
-      only: ['kmeans', 'hdbscan', 'journey'],
+      revenue: undefined,
+      only: ['kmeans', 'hdbscan', 'journey', 'revenue_forecast'],
       activate: true,
       help: false,
     });
@@ -23,7 +24,9 @@ describe('./amato train arguments', () => {
 
   it('refuses an unknown model or option with a usage error that says what exists', () => {
     expect(() => parseTrainArgs(['--only', 'xgboost'])).toThrow(
-      new UsageError('--only: unknown model "xgboost"; the models are kmeans, hdbscan, journey'),
+      new UsageError(
+        '--only: unknown model "xgboost"; the models are kmeans, hdbscan, journey, revenue_forecast',
+      ),
     );
     expect(() => parseTrainArgs(['--fast'])).toThrow(UsageError);
   });

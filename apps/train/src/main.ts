@@ -13,6 +13,8 @@ import {
   KmeansModel,
   MODEL_LOADERS,
   MODEL_NAMES,
+  REVENUE_FORECAST_FORMAT,
+  RevenueForecast,
   hdbscanSegmentNames,
   NOISE,
   ModelRegistry,
@@ -40,6 +42,13 @@ Reads the newest training dataset and session prefixes that ./amato batch wrote 
             in TypeScript as the library assigns new points
   journey   the live-session conversion model (Python LightGBM on session prefixes with a
             time-based split, exported to ONNX, scored in Node), against two baselines
+  revenue_forecast
+            the business's daily revenue for the 90 days after the cutoff, with 80% and 95%
+            intervals (Python statsmodels, on log revenue: a local level with drift, weekday
+            and month effects; a local level on last year's monthly profile; or a regression
+            with ARMA errors; each with and without planned campaign spend), the candidate of
+            lowest error backtested from rolling origins against the same weekday of the week
+            before
 Each is registered as a new version in <postgres.schema>.model_versions with its metadata and
 report, loaded back the way serving loads it, and activated: the API and the processor switch
 to it without a restart. Segment assignments of every customer in the dataset go to MySQL's
@@ -48,7 +57,8 @@ customer_segments and customer_segment_mapping. The reports are printed at the e
 options:
   --dataset FILE    the training dataset (default: the newest training_dataset_*.parquet)
   --prefixes FILE   the session prefixes (default: the newest journey_prefixes_*.parquet)
-  --only NAMES      a comma-separated subset of kmeans,hdbscan,journey
+  --revenue FILE    the daily revenue (default: the newest daily_revenue_*.parquet)
+  --only NAMES      a comma-separated subset of kmeans,hdbscan,journey,revenue_forecast
   --no-activate     register the new versions without activating them
   -h, --help        this text
 
@@ -57,6 +67,7 @@ The Python models run in ml/.venv (./amato train creates it on first use).`;
 export interface TrainArgs {
   readonly dataset?: string;
   readonly prefixes?: string;
+  readonly revenue?: string;
   readonly only: readonly ModelName[];
   readonly activate: boolean;
   readonly help: boolean;
@@ -70,6 +81,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
       options: {
         dataset: { type: 'string' },
         prefixes: { type: 'string' },
+        revenue: { type: 'string' },
         only: { type: 'string' },
         'no-activate': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -89,6 +101,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   return {
     dataset: values.dataset,
     prefixes: values.prefixes,
+    revenue: values.revenue,
     only: only as ModelName[],
     activate: values['no-activate'] !== true,
     help: values.help === true,
@@ -161,10 +174,13 @@ async function main(argv: readonly string[]): Promise<void> {
     config.log.level === 'debug' || config.log.level === 'trace' ? config.log.level : 'warn',
   );
   const dir = config.batch.datasetDir;
-  const needsDataset = args.only.some((m) => m !== 'journey');
+  const needsDataset = args.only.some((m) => m === 'kmeans' || m === 'hdbscan');
   const datasetFile = needsDataset ? (args.dataset ?? newest(dir, 'training_dataset_')) : undefined;
   const prefixesFile = args.only.includes('journey')
     ? (args.prefixes ?? newest(dir, 'journey_prefixes_'))
+    : undefined;
+  const revenueFile = args.only.includes('revenue_forecast')
+    ? (args.revenue ?? newest(dir, 'daily_revenue_'))
     : undefined;
   const postgres = new PostgresService(config.postgres);
   const mysql = new MysqlService(config.mysql);
@@ -318,6 +334,33 @@ async function main(argv: readonly string[]): Promise<void> {
       );
       done(`version ${version}`);
       trained.push({ name: 'journey', version, summary: markdown });
+    }
+
+    if (args.only.includes('revenue_forecast') && revenueFile) {
+      step(`revenue forecast (Python, ${basename(revenueFile)})`);
+      const out = await python('amato_ml.forecast', ['--dataset', resolve(revenueFile)]);
+      const bytes = readFileSync(join(out, 'revenue-forecast.json'));
+      const forecast = RevenueForecast.fromArtifact(JSON.parse(bytes.toString('utf8')));
+      const report = JSON.parse(
+        readFileSync(join(out, 'revenue-forecast-report.json'), 'utf8'),
+      ) as Record<string, unknown>;
+      const markdown = readFileSync(join(out, 'revenue-forecast-report.md'), 'utf8');
+      const version = await register(
+        'revenue_forecast',
+        REVENUE_FORECAST_FORMAT,
+        bytes,
+        {
+          model: forecast.artifact.model,
+          history: forecast.artifact.history,
+          cutoff: forecast.cutoff,
+          horizon_days: forecast.horizonDays,
+          metrics: report,
+          dataset: basename(revenueFile),
+        },
+        markdown,
+      );
+      done(`version ${version}: ${forecast.horizonDays} days after ${forecast.cutoff}`);
+      trained.push({ name: 'revenue_forecast', version, summary: markdown });
     }
   } finally {
     await Promise.all([postgres.close(), mysql.close()]);

@@ -14,3 +14,4 @@ export * from './segmentation/segmenter';
 export * from './journey-simulation/journey-simulation';
 export * from './stream/prediction-scorer';
 export * from './stream/prediction-store';
+export * from './forecast/revenue-forecast';

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from amato_ml.parquetfile import check_columns, read_checked
 
 COUNT_COLUMNS = ("pages", "depth", "time_on_site_seconds", "cart_adds", "searches")
 
@@ -37,6 +38,7 @@ COLUMNS: dict[str, tuple[str, _Check, bool]] = {
     ),
     "converted": ("boolean", pa.types.is_boolean, False),
 }
+_TYPES = {name: (expected, check) for name, (expected, check, _) in COLUMNS.items()}
 
 
 class DatasetError(ValueError):
@@ -45,31 +47,12 @@ class DatasetError(ValueError):
 
 def load_dataset(path: str | Path) -> pd.DataFrame:
     """Reads and checks a prefix dataset; raises DatasetError naming what is wrong."""
-    path = Path(path)
-    if not path.is_file():
-        raise DatasetError(f"{path}: no such file")
-    try:
-        schema = pq.read_schema(path)
-    except (pa.ArrowException, OSError) as error:
-        raise DatasetError(f"{path}: not a readable Parquet file ({error})") from error
-    check_schema(schema, str(path))
-    return from_table(pq.read_table(path, columns=list(COLUMNS)), str(path))
-
-
-def check_schema(schema: pa.Schema, source: str) -> None:
-    """Every required column is present (all missing ones are named at once) and of its type."""
-    missing = [name for name in COLUMNS if name not in schema.names]
-    if missing:
-        raise DatasetError(f"{source}: missing column(s) {', '.join(missing)}")
-    for name, (expected, is_expected, _) in COLUMNS.items():
-        actual = schema.field(name).type
-        if not is_expected(actual):
-            raise DatasetError(f"{source}: column {name} is {actual}, expected {expected}")
+    return from_table(read_checked(path, _TYPES, DatasetError), str(path))
 
 
 def from_table(table: pa.Table, source: str = "dataset") -> pd.DataFrame:
     """The checked rows as a DataFrame: counts as int64, page types and customers as str or None."""
-    check_schema(table.schema, source)
+    check_columns(table.schema, source, _TYPES, DatasetError)
     if table.num_rows == 0:
         raise DatasetError(f"{source}: no rows")
     for name, (_, _, nullable) in COLUMNS.items():

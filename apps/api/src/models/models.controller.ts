@@ -10,7 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { MODEL_LOADERS, type ModelName } from '@amato/models';
+import { MODEL_LOADERS, MODEL_NAMES, type ModelName } from '@amato/models';
 import { API_KEY_SCHEME } from '../auth/api-key.guard';
 import { SchemaParamPipe } from '../validation/schema-param.pipe';
 import {
@@ -46,7 +46,7 @@ export class ModelsController {
     description:
       'Its artifact is checked (checksum, then loaded as serving loads it) before anything switches; the API and the processor follow without a restart.',
   })
-  @ApiParam({ name: 'name', schema: { type: 'string', enum: ['kmeans', 'hdbscan', 'journey'] } })
+  @ApiParam({ name: 'name', schema: { type: 'string', enum: [...MODEL_NAMES] } })
   @ApiParam({ name: 'version', schema: { type: 'integer', minimum: 1 } })
   @ApiOkResponse({ schema: schema(ModelVersionSchema) })
   @ApiNotFoundResponse({ description: 'no such version' })

@@ -1,6 +1,7 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { CustomerId } from '@amato/contracts';
 import { CustomerFeaturesSchema } from '@amato/features';
+import { MODEL_NAMES } from '@amato/models';
 
 const strict = { additionalProperties: false };
 
@@ -103,8 +104,8 @@ export const ModelsResponseSchema = T.Object({
 });
 
 export const ModelNameParam = T.String({
-  pattern: '^(kmeans|hdbscan|journey)$',
-  expected: 'kmeans, hdbscan or journey',
+  pattern: `^(${MODEL_NAMES.join('|')})$`,
+  expected: `${MODEL_NAMES.slice(0, -1).join(', ')} or ${MODEL_NAMES.at(-1) ?? ''}`,
 });
 export const VersionParam = T.String({
   pattern: '^[1-9][0-9]{0,8}$',

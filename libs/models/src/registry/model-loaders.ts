@@ -1,3 +1,4 @@
+import { RevenueForecast } from '../forecast/revenue-forecast';
 import { HdbscanModel } from '../hdbscan';
 import { JourneyModel } from '../journey';
 import { ModelArtifactError } from '../model-artifact-error';
@@ -8,7 +9,7 @@ import type { ModelVersion } from './model-registry';
 import type { ModelLoader } from './serving-models';
 
 /** The models AMATO trains and serves, by their registry names. */
-export const MODEL_NAMES = ['kmeans', 'hdbscan', 'journey'] as const;
+export const MODEL_NAMES = ['kmeans', 'hdbscan', 'journey', 'revenue_forecast'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 function json(version: ModelVersion): unknown {
@@ -46,4 +47,5 @@ export const MODEL_LOADERS: { readonly [N in ModelName]: ModelLoader } = {
     return hdbscanSegmenter(model);
   },
   journey: (version) => JourneyModel.load(new Uint8Array(version.artifact), version.metadata.model),
+  revenue_forecast: (version) => RevenueForecast.fromArtifact(json(version)),
 };
