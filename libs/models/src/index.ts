@@ -15,3 +15,4 @@ export * from './journey-simulation/journey-simulation';
 export * from './stream/prediction-scorer';
 export * from './stream/prediction-store';
 export * from './forecast/revenue-forecast';
+export * from './campaign/budget-allocation';
