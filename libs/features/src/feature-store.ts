@@ -231,7 +231,7 @@ export class FeatureStore {
   async read(customerId: string): Promise<CustomerAggregates | undefined> {
     const [key] = this.customerKeys(customerId);
     const h = await this.readHash(key ?? '');
-    return customerOfPairs(customerId, Object.entries(h).flat());
+    return Object.keys(h).length === 0 ? undefined : customerOfHash(customerId, h);
   }
 
   async readJourney(sessionId: string): Promise<JourneyState | undefined> {
@@ -253,9 +253,9 @@ const DAY_BUCKET_LETTERS = new Set<string>(DAY_BUCKET_KIND_LETTERS);
 const SEPARATOR_CODE = DAY_BUCKET_SEPARATOR.charCodeAt(0);
 
 /**
- * A customer's aggregates from their hash's fields and values in turn; undefined for an empty
- * hash. Day buckets (`<kind letter>:<day>`, a few hundred) are told from the few dozen other
- * fields by their second character, without building an object of them all.
+ * A customer's aggregates from their hash's fields and values in turn (READ_HASH_SCRIPT's reply);
+ * undefined for an empty hash. Day buckets (`<kind letter>:<day>`, a few hundred) are told from
+ * the few dozen other fields by their second character, without building an object of them all.
  */
 function customerOfPairs(
   customerId: string,
@@ -271,6 +271,18 @@ function customerOfPairs(
       buckets.push([field, value]);
     else h[field] = value;
   }
+  return customerOfHash(customerId, h, buckets);
+}
+
+/**
+ * A customer's aggregates from their hash (HGETALL's object), whose day buckets are `buckets`
+ * when already told apart, else found among all its fields.
+ */
+function customerOfHash(
+  customerId: string,
+  h: Readonly<Record<string, string>>,
+  buckets: Iterable<readonly [string, string]> = Object.entries(h),
+): CustomerAggregates {
   const a = emptyAggregates(customerId);
   a.registeredMs = numOrNull(h[C.registeredMs]);
   a.orders = num(h[C.orders]);
