@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
@@ -21,6 +20,7 @@ import {
 import { PostgresService } from '@amato/postgres';
 import { createStreamService } from '@amato/stream';
 import {
+  activateStreamModels,
   oracleAggregates,
   ownStream,
   testConfig,
@@ -31,7 +31,6 @@ import { createApi } from '../apps/api/src/main';
 import { processorService } from '../apps/processor/src/processor.service';
 
 const END = new Date('2026-01-01T00:00:00Z');
-const FIXTURES = 'libs/models/src/journey/fixtures';
 
 /**
  * Generated events in, predictions out: the processor scores what each batch changed with the
@@ -100,34 +99,9 @@ describe('predictions in the stream', () => {
     await postgres.connect();
     await applyPostgresSchema(postgres, name);
     // k-means trained on these customers' final features; the journey model of the fixture.
-    const vectors = [...oracleAggregates(events).values()].map((a) =>
-      segmentationVector(deriveFeatures(a, END.getTime()).features),
-    );
-    const { artifact } = trainKmeans(SEGMENTATION_FEATURES, vectors, {
-      ks: [4],
-      seed: 5,
-      refits: 1,
-    });
-    kmeans = KmeansModel.fromArtifact(artifact, SEGMENTATION_FEATURES);
-    const k = await registry.register({
-      name: 'kmeans',
-      format: artifact.format,
-      artifact: Buffer.from(JSON.stringify(artifact)),
-      metadata: { features: artifact.features },
-    });
-    await registry.activate('kmeans', k.version, () => kmeans);
-    const onnx = readFileSync(`${FIXTURES}/journey.onnx`);
-    const metadata = JSON.parse(readFileSync(`${FIXTURES}/journey.json`, 'utf8')) as unknown;
-    journey = await JourneyModel.load(new Uint8Array(onnx), metadata);
-    const j = await registry.register({
-      name: 'journey',
-      format: 'amato.journey.v1',
-      artifact: onnx,
-      metadata: { model: metadata },
-    });
-    await registry.activate('journey', j.version, (v) =>
-      JourneyModel.load(new Uint8Array(v.artifact), v.metadata.model),
-    );
+    const active = await activateStreamModels(registry, events, END, { k: 4, seed: 5 });
+    kmeans = active.kmeans;
+    journey = await JourneyModel.load(new Uint8Array(active.journeyOnnx), active.journeyMetadata);
 
     processor = await createStreamService(processorService, config);
     await processor.listen();

@@ -11,3 +11,4 @@ export * from './resources';
 export * from './service-process';
 export * from './wait-for';
 export * from './land-dataset';
+export * from './stream-models';
