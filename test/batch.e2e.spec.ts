@@ -6,7 +6,9 @@ import {
   BatchRunner,
   batchSteps,
   BatchStepError,
+  CAMPAIGN_DAYS_COLUMNS,
   DAILY_REVENUE_COLUMNS,
+  exportCampaignDays,
   exportDailyRevenue,
   exportTrainingDataset,
   loadScripts,
@@ -161,6 +163,63 @@ describe('the batch', () => {
       }
     for (const r of rows) expect(r.planned_spend).toBeCloseTo(planned.get(r.day) ?? 0, 6);
     expect(rows.some((r) => r.planned_spend > 0)).toBe(true);
+  }, 60_000);
+
+  it("exports every reported campaign day before the cutoff's day with its campaign's parameters", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amato-dataset-'));
+    const out = await exportCampaignDays(postgres, analytics, asOf, dir);
+    const bytes = readFileSync(out.file);
+    const rows = (await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    })) as {
+      campaign_id: string;
+      channel: string;
+      audience: string;
+      day: string;
+      day_index: number;
+      duration_days: number;
+      daily_budget: number;
+      budget: number;
+      spend: number;
+      revenue: number;
+      conversions: bigint;
+    }[];
+    expect(Object.keys(rows[0] ?? {})).toEqual(CAMPAIGN_DAYS_COLUMNS.map((c) => c.name));
+    const direct = await postgres.query<{
+      campaign_id: string;
+      day: string;
+      channel: string;
+      audience: string | null;
+      day_index: number;
+      days: number;
+      budget: string;
+      spend: string;
+      revenue: string;
+      conversions: string;
+    }>(
+      `SELECT p.campaign_id, to_char(p.performance_date, 'YYYY-MM-DD') AS day, k.channel,
+         k.target_segment AS audience, p.performance_date - k.start_date AS day_index,
+         k.end_date - k.start_date + 1 AS days, k.budget::text AS budget, p.spend::text AS spend,
+         p.revenue::text AS revenue, p.conversions
+       FROM ${name}.campaign_performance p JOIN ${name}.campaigns k USING (campaign_id)
+       WHERE p.performance_date < $1::date ORDER BY day, campaign_id`,
+      ['2026-01-02'],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((r) => `${r.day} ${r.campaign_id}`)).toEqual(
+      direct.map((d) => `${d.day} ${d.campaign_id}`),
+    );
+    rows.forEach((r, i) => {
+      const d = direct[i];
+      expect(r.channel).toBe(d?.channel);
+      expect(r.audience).toBe(d?.audience ?? 'everyone');
+      expect(r.day_index).toBe(d?.day_index);
+      expect(r.duration_days).toBe(d?.days);
+      expect(r.daily_budget).toBeCloseTo(Number(d?.budget) / (d?.days ?? 1), 6);
+      expect(r.spend).toBeCloseTo(Number(d?.spend), 6);
+      expect(r.revenue).toBeCloseTo(Number(d?.revenue), 6);
+      expect(Number(r.conversions)).toBe(Number(d?.conversions));
+    });
   }, 60_000);
 
   it('sums campaigns as PostgreSQL does and journeys as MongoDB holds them', async () => {

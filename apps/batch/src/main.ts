@@ -4,6 +4,7 @@ import {
   AnalyticsReader,
   BatchRunner,
   batchSteps,
+  exportCampaignDays,
   exportDailyRevenue,
   exportJourneyPrefixes,
   exportTrainingDataset,
@@ -31,7 +32,9 @@ they were, says which file, line and Trino message failed, and exits 1. Each run
 durations and row counts are recorded in <postgres.schema>.batch_runs. Then the training
 dataset (one row per customer: the features, derived with the stream's code, context and
 labels) is written as Parquet to <batch.datasetDir> with its data dictionary beside it, and so
-are the session prefixes the conversion model trains on (journey_prefixes_<cutoff>.parquet).
+are the session prefixes the conversion model trains on (journey_prefixes_<cutoff>.parquet),
+the business's daily revenue for the revenue forecast (daily_revenue_<cutoff>.parquet) and
+every reported campaign day for the campaign models (campaign_days_<cutoff>.parquet).
 
 options:
   --as-of TIME    the cutoff, an ISO 8601 time (e.g. 2026-01-01 or 2026-01-01T12:00:00Z);
@@ -145,6 +148,16 @@ async function main(argv: readonly string[]): Promise<void> {
       config.batch.datasetDir,
     );
     process.stdout.write(`${revenue.rows.toLocaleString('en')} days in ${revenue.file}\n`);
+    process.stdout.write('campaign days … ');
+    const campaignDays = await exportCampaignDays(
+      postgres,
+      config.batch.analyticsSchema,
+      args.asOf,
+      config.batch.datasetDir,
+    );
+    process.stdout.write(
+      `${campaignDays.rows.toLocaleString('en')} campaign days in ${campaignDays.file}\n`,
+    );
     console.log(
       `done in ${((performance.now() - started) / 1000).toFixed(1)} s: run ${run.runId}, results in ${config.batch.analyticsSchema}`,
     );

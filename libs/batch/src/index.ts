@@ -11,5 +11,6 @@ export * from './experiment-step';
 export * from './experiment-report';
 export * from './batch-steps';
 export * from './journey-dataset';
+export * from './campaign-days-dataset';
 export * from './daily-revenue-dataset';
 export * from './parquet-export';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type AmatoEvent, type EventEnvelope, validateEvent } from '@amato/contracts';
+import { CAMPAIGN_QUALITY_SIGMA, expectedCampaignRevenue } from './campaign-response';
 import { Dataset } from './dataset';
 import { assignVariant } from './experiments';
 
@@ -184,6 +185,44 @@ describe(Dataset.name, () => {
       const day = s.payload.start_time.slice(0, 10);
       expect(c && day >= c.start_date && day <= c.end_date).toBe(true);
     }
+  });
+
+  it("plants the saturating response of each channel in the campaigns' daily revenue", () => {
+    const { events: larger } = collect(7, 0.2);
+    const campaigns = new Map(
+      ofType(larger, 'campaign.upserted').map((c) => [c.payload.campaign_id, c.payload]),
+    );
+    let revenue = 0;
+    let expected = 0;
+    for (const { payload: p } of ofType(larger, 'campaign.performance.recorded')) {
+      const c = campaigns.get(p.campaign_id);
+      if (!c) throw new Error(`performance of an unknown campaign ${p.campaign_id}`);
+      revenue += p.revenue;
+      expected += expectedCampaignRevenue(
+        c.channel,
+        p.spend,
+        c.target_segment as Parameters<typeof expectedCampaignRevenue>[2],
+        c.campaign_type,
+      );
+      expect(p.conversions).toBeLessThanOrEqual(p.clicks);
+    }
+    // The campaigns' hidden quality averages exp(sigma²/2) ≈ 1.01 and scatters around it.
+    expect(revenue / expected).toBeGreaterThan(1 - 4 * CAMPAIGN_QUALITY_SIGMA);
+    expect(revenue / expected).toBeLessThan(1 + 4 * CAMPAIGN_QUALITY_SIGMA);
+  });
+});
+
+describe('expectedCampaignRevenue', () => {
+  it('saturates: each extra unit of spend earns less, and never more than the ceiling', () => {
+    const at = (s: number) => expectedCampaignRevenue('email', s, null, 'acquisition');
+    expect(at(0)).toBe(0);
+    expect(at(300)).toBeCloseTo(1_500 * (1 - Math.exp(-1)), 9);
+    expect(at(600) - at(300)).toBeLessThan(at(300) - at(0));
+    expect(at(1e9)).toBeCloseTo(1_500, 6);
+    expect(expectedCampaignRevenue('email', 300, 'Champions', 'seasonal')).toBeCloseTo(
+      at(300) * 1.5 * 1.3,
+      9,
+    );
   });
 });
 

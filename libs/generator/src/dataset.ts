@@ -19,6 +19,12 @@ import {
   VARIANTS,
 } from '@amato/contracts';
 import { allocate } from './allocate';
+import {
+  CAMPAIGN_QUALITY_SIGMA,
+  CAMPAIGN_SEGMENTS,
+  CONVERSION_VALUE,
+  expectedCampaignRevenue,
+} from './campaign-response';
 import { DAY_MS, isoDate, seasonalTime, startOfDay } from './calendar';
 import { buildCatalog, type Product } from './catalog';
 import {
@@ -424,6 +430,8 @@ export class Dataset {
       this.campaigns.push(campaign);
       const end = start + (days - 1) * DAY_MS;
       const created = start - 3 * DAY_MS;
+      const campaignType = random.pick(CAMPAIGN_TYPES);
+      const segment = random.chance(0.4) ? random.pick(CAMPAIGN_SEGMENTS) : null;
       this.entityEvents.push([
         created,
         createEvent(
@@ -436,13 +444,11 @@ export class Dataset {
                 200,
               ),
             channel,
-            campaign_type: random.pick(CAMPAIGN_TYPES),
+            campaign_type: campaignType,
             start_date: isoDate(start),
             end_date: isoDate(end),
             budget,
-            target_segment: random.chance(0.4)
-              ? random.pick(['Champions', 'Loyal', 'At Risk', 'New', 'Hibernating'])
-              : null,
+            target_segment: segment,
             status: end + DAY_MS <= this.to ? 'completed' : 'active',
           },
           new Date(created),
@@ -457,13 +463,21 @@ export class Dataset {
         affiliate: 0.02,
         video: 0.008,
       }[channel];
+      // Revenue follows the channel's saturating response to the day's spend (CHANNEL_RESPONSE),
+      // so a fitted response curve and the outcome model can be checked against the truth.
+      const quality = random.lognormal(0, CAMPAIGN_QUALITY_SIGMA);
+      const { median, sigma } = CONVERSION_VALUE;
+      const meanValue = median * Math.exp((sigma * sigma) / 2);
       for (let d = 0; d < days; d++) {
         const day = start + d * DAY_MS;
         const spend = cents((budget / days) * random.uniform(0.7, 1.3));
         const impressions = Math.max(100, Math.round((spend / random.uniform(2, 12)) * 1000));
         const clicks = random.binomial(impressions, ctr);
-        const conversions = random.binomial(clicks, random.uniform(0.01, 0.06));
-        const revenue = cents(conversions * random.lognormal(Math.log(70), 0.4));
+        const expected = expectedCampaignRevenue(channel, spend, segment, campaignType) * quality;
+        const conversions = Math.min(clicks, random.poisson(expected / meanValue));
+        let value = 0;
+        for (let k = 0; k < conversions; k++) value += random.lognormal(Math.log(median), sigma);
+        const revenue = cents(value);
         const reported = Math.min(this.to - 1, day + DAY_MS + 3 * 3_600_000);
         this.entityEvents.push([
           reported,

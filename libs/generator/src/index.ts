@@ -4,3 +4,4 @@ export * from './random';
 export * from './allocate';
 export * from './calendar';
 export * from './publisher';
+export * from './campaign-response';

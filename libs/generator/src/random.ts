@@ -95,6 +95,16 @@ export class Random {
     return Math.min(n, Math.max(0, k));
   }
 
+  /** Events of a Poisson process of mean lambda (exact up to 30, normal approximation above). */
+  poisson(lambda: number): number {
+    if (!(lambda > 0)) return 0;
+    if (lambda > 30) return Math.max(0, Math.round(this.normal(lambda, Math.sqrt(lambda))));
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    for (let p = this.next(); p > limit; p *= this.next()) k++;
+    return k;
+  }
+
   /** A version-4-shaped UUID drawn from this generator (deterministic, unlike crypto's). */
   uuid(): string {
     // One draw holds 32 random bits, so no group takes more than 8 hex digits from one draw.
