@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { applyPostgresSchema } from '@amato/ddl';
 import {
+  CAMPAIGN_OUTCOME_FORMAT,
+  CAMPAIGN_RESPONSE_FORMAT,
   KmeansModel,
   ModelRegistry,
   REVENUE_FORECAST_FORMAT,
@@ -243,5 +247,125 @@ describe('models over HTTP: /models and /segment', () => {
       expect(r.status).toBe(400);
       expect(String(r.body.message)).toMatch(field);
     }
+  });
+
+  it('splits a campaign budget within every limit, with intervals, and predicts campaigns', async () => {
+    const fixtures = join(__dirname, '../libs/models/src/campaign/fixtures');
+    const body = {
+      budget: 30_000,
+      days: 10,
+      channels: [
+        { channel: 'email', max_spend: 2_000 },
+        { channel: 'search', min_spend: 5_000 },
+        { channel: 'social' },
+      ],
+    };
+    const none = await call('POST', '/campaign/optimize', body);
+    expect(none.status).toBe(409);
+    expect(String(none.body.message)).toMatch(/model campaign_response has no active version/);
+    const curves = await registry.register({
+      name: 'campaign_response',
+      format: CAMPAIGN_RESPONSE_FORMAT,
+      artifact: readFileSync(join(fixtures, 'campaign-response.json')),
+      metadata: {},
+    });
+    const activate = (name: string, version: number) =>
+      call('POST', `/models/${name}/versions/${version}/activate`);
+    expect((await activate('campaign_response', curves.version)).status).toBe(200);
+
+    // Without an outcome model the split is still made, saying there is none beside it.
+    const alone = await call('POST', '/campaign/optimize', body);
+    expect(alone.status).toBe(200);
+    expect(alone.body.outcome_model_version).toBeNull();
+
+    const outcome = await registry.register({
+      name: 'campaign_outcome',
+      format: CAMPAIGN_OUTCOME_FORMAT,
+      artifact: readFileSync(join(fixtures, 'campaign-outcome.onnx')),
+      metadata: {
+        model: JSON.parse(readFileSync(join(fixtures, 'campaign-outcome.json'), 'utf8')) as unknown,
+      },
+    });
+    expect((await activate('campaign_outcome', outcome.version)).status).toBe(200);
+    const r = await call('POST', '/campaign/optimize', body);
+    expect(r).toMatchObject({
+      status: 200,
+      body: {
+        model_used: 'campaign_response',
+        model_version: curves.version,
+        outcome_model_version: outcome.version,
+        days: 10,
+        objective: 'revenue',
+      },
+    });
+    const allocation = r.body.allocation as {
+      channel: string;
+      spend: number;
+      daily_spend: number;
+      revenue: { expected: number; interval_80: number[]; interval_95: number[] };
+      outcome_model: { revenue: number } | null;
+    }[];
+    expect(allocation.map((a) => a.channel)).toEqual(['email', 'search', 'social']);
+    expect(allocation[0]?.spend).toBeLessThanOrEqual(2_000);
+    expect(allocation[1]?.spend).toBeGreaterThanOrEqual(5_000);
+    expect(allocation.reduce((sum, a) => sum + a.spend, 0)).toBeCloseTo(30_000, 0);
+    for (const a of allocation) {
+      expect(a.daily_spend).toBeCloseTo(a.spend / 10, 1);
+      expect(a.revenue.interval_95[0]).toBeLessThanOrEqual(a.revenue.interval_80[0] ?? NaN);
+      expect(a.revenue.interval_80[1]).toBeLessThanOrEqual(a.revenue.interval_95[1] ?? NaN);
+      expect(a.outcome_model?.revenue).toBeGreaterThan(0);
+    }
+    // Every constraint no split can meet, and every bad field: a 400 that names it.
+    for (const [payload, message] of [
+      [
+        { ...body, channels: [{ channel: 'email', min_spend: 40_000 }] },
+        /budget: the channels' minimums add up to 40000, more than the budget of 30000/,
+      ],
+      [
+        { ...body, channels: [{ channel: 'tiktok' }] },
+        /channels\[0\]\.channel: no response curve for "tiktok"/,
+      ],
+      [
+        { ...body, channels: [{ channel: 'email' }, { channel: 'email' }] },
+        /channels\[1\]\.channel: "email" is named twice/,
+      ],
+      [{ ...body, audiences: ['Whales'] }, /audiences\[0\]: "Whales" is not one/],
+      [{ ...body, budget: -1 }, /budget/],
+      [{ ...body, days: 0 }, /days/],
+      [{ ...body, channels: [] }, /channels/],
+      [{ ...body, objective: 'roas!' }, /objective/],
+      [{ ...body, channels: [{ channel: 'email', max_spend: 'a lot' }] }, /max_spend/],
+    ] as const) {
+      const bad = await call('POST', '/campaign/optimize', payload);
+      expect({ status: bad.status, message: String(bad.body.message) }).toEqual({
+        status: 400,
+        message: expect.stringMatching(message) as unknown,
+      });
+    }
+
+    const campaign = {
+      channel: 'search',
+      daily_budget: 800,
+      duration_days: 14,
+      campaign_type: 'seasonal',
+    };
+    const predicted = await call('POST', '/campaign/predict', {
+      campaigns: [campaign, { ...campaign, daily_budget: 8_000, audience: 'Champions' }],
+    });
+    expect(predicted).toMatchObject({
+      status: 200,
+      body: { model_used: 'campaign_outcome', model_version: outcome.version },
+    });
+    const [small, large] = predicted.body.predictions as { revenue: number; roas: number }[];
+    // Returns diminish: ten times the budget earns more, but less per unit spent.
+    expect(large?.revenue).toBeGreaterThan(small?.revenue ?? Infinity);
+    expect(large?.roas).toBeLessThanOrEqual(small?.roas ?? 0);
+    const unknown = await call('POST', '/campaign/predict', {
+      campaigns: [{ ...campaign, channel: 'fax' }],
+    });
+    expect(unknown.status).toBe(400);
+    expect(String(unknown.body.message)).toMatch(
+      /campaigns\[0\]\.channel: "fax" is not one the model was trained on/,
+    );
   });
 });

@@ -6,12 +6,20 @@ import { promisify } from 'node:util';
 import {
   BatchRunner,
   batchSteps,
+  exportCampaignDays,
   exportJourneyPrefixes,
   exportDailyRevenue,
   exportTrainingDataset,
+  loadScripts,
 } from '@amato/batch';
-import { Dataset } from '@amato/generator';
-import { MODEL_LOADERS, type ModelName, ModelRegistry } from '@amato/models';
+import { CHANNEL_RESPONSE, Dataset } from '@amato/generator';
+import {
+  CampaignOutcomeModel,
+  CampaignResponse,
+  MODEL_LOADERS,
+  type ModelName,
+  ModelRegistry,
+} from '@amato/models';
 import { landDataset, ownWorld, testConfig } from '@amato/testing';
 import { TrinoService } from '@amato/trino';
 
@@ -57,6 +65,7 @@ describe('./amato train', () => {
     );
     await exportJourneyPrefixes(postgres, analytics, asOf, dir);
     await exportDailyRevenue(postgres, analytics, asOf, dir);
+    await exportCampaignDays(postgres, analytics, asOf, dir);
   }, 300_000);
 
   afterAll(async () => {
@@ -72,6 +81,8 @@ describe('./amato train', () => {
     expect(stdout).toMatch(/Baseline: rate by depth/);
     expect(stdout).toMatch(/── revenue_forecast v1 \(active\)/);
     expect(stdout).toMatch(/seasonal naive/i);
+    // Two campaigns: too few for the campaign models, which are skipped, saying so.
+    expect(stdout).toMatch(/campaign models .*skipped: .*2 campaign\(s\)/);
     const versions = await registry.list();
     expect(versions.map((v) => [v.name, v.version, v.active])).toEqual([
       ['hdbscan', 1, true],
@@ -109,4 +120,102 @@ describe('./amato train', () => {
       stderr: expect.stringMatching(/unknown model "xgboost"/) as unknown,
     });
   }, 120_000);
+});
+
+/**
+ * The campaign models on the campaigns of a larger generated shop (their events alone, landed
+ * through the sink, exported by the batch's 09_campaign_days.sql): trained, registered, loaded
+ * as serving loads them, and the fitted curves close to the response the generator planted.
+ */
+describe('./amato train: the campaign models', () => {
+  const world = ownWorld('train_campaigns');
+  const { name, postgres } = world;
+  const env = {
+    AMATO_MYSQL__DATABASE: name,
+    AMATO_POSTGRES__SCHEMA: name,
+    AMATO_MONGO__DATABASE: name,
+  };
+  const config = testConfig(env);
+  const analytics = `a_${name}`;
+  const asOf = new Date('2026-01-02T00:00:00Z');
+  const dir = mkdtempSync(join(tmpdir(), 'amato-train-campaigns-'));
+  // The reference volumes' hundred campaigns: what the backtest's claims are made on.
+  const dataset = new Dataset({ seed: 5, scale: 1, end: new Date('2026-01-01T00:00:00Z') });
+  const registry = new ModelRegistry(postgres, name);
+
+  beforeAll(async () => {
+    await world.setUp();
+    await landDataset(world, dataset, {
+      only: {
+        keep: (e) => e.event_type.startsWith('campaign.'),
+        tables: ['campaigns', 'campaign_performance'],
+      },
+    });
+    const trino = new TrinoService(config.trino);
+    const steps = loadScripts(config.batch.sqlDir).filter((s) => s.name === '09_campaign_days');
+    expect(steps).toHaveLength(1);
+    await new BatchRunner(trino, postgres, config).run(steps, { asOf, analyticsSchema: analytics });
+    await exportCampaignDays(postgres, analytics, asOf, dir);
+  }, 300_000);
+
+  afterAll(async () => {
+    await postgres.query(`DROP SCHEMA IF EXISTS ${analytics} CASCADE`).catch(() => undefined);
+    await world.tearDown();
+  });
+
+  it('trains and activates both, backtested against the channel ROAS, near the planted truth', async () => {
+    const { stdout } = await run(
+      './amato',
+      ['train', '--only', 'campaign_response,campaign_outcome'],
+      {
+        env: { ...process.env, ...env, AMATO_BATCH__DATASET_DIR: dir, AMATO_LOG__LEVEL: 'warn' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    expect(stdout).toMatch(/campaign models .*campaign_response v1, campaign_outcome v1/);
+    expect(stdout).toMatch(/Held-out campaigns: predicted against actual/);
+    const versions = await registry.list();
+    expect(versions.map((v) => [v.name, v.version, v.active])).toEqual([
+      ['campaign_outcome', 1, true],
+      ['campaign_response', 1, true],
+    ]);
+    const loaded = await Promise.all(
+      versions.map(async (v) => {
+        const stored = await registry.get(v.name, v.version);
+        if (!stored) throw new Error(`${v.name} v${v.version} is not stored`);
+        return MODEL_LOADERS[v.name as ModelName](stored);
+      }),
+    );
+    const outcome = loaded[0] as CampaignOutcomeModel;
+    const curves = loaded[1] as CampaignResponse;
+    expect(outcome).toBeInstanceOf(CampaignOutcomeModel);
+    const metrics = versions.find((v) => v.name === 'campaign_response')?.metadata.metrics as {
+      backtest: { metrics: Record<string, { roas: { mae_vs_baseline: number } }> };
+    };
+    expect(metrics.backtest.metrics.response_curves?.roas.mae_vs_baseline).toBeGreaterThan(0);
+    expect(metrics.backtest.metrics.outcome_model?.roas.mae_vs_baseline).toBeGreaterThan(0);
+    // Each well-sampled channel's planted ceiling and scale lie within its bootstrap's range.
+    const a = curves.artifact;
+    const names = Object.keys(a.channels);
+    for (const [channel, truth] of Object.entries(CHANNEL_RESPONSE)) {
+      const i = names.indexOf(channel);
+      const campaigns = (a.trained_on as { channels?: Record<string, number> }).channels?.[channel];
+      if (i < 0 || (campaigns ?? 0) < 8) continue;
+      const range = (key: 'ceiling' | 'scale'): [number, number] => {
+        const values = a.samples.map((s) => s[key][i] ?? NaN).sort((x, y) => x - y);
+        return [values[0] ?? NaN, values.at(-1) ?? NaN];
+      };
+      const [cLo, cHi] = range('ceiling');
+      const [sLo, sHi] = range('scale');
+      expect({
+        channel,
+        ceiling: truth.ceiling >= cLo * 0.8 && truth.ceiling <= cHi * 1.25,
+      }).toEqual({ channel, ceiling: true });
+      expect({ channel, scale: truth.scale >= sLo * 0.8 && truth.scale <= sHi * 1.25 }).toEqual({
+        channel,
+        scale: true,
+      });
+    }
+    await outcome.release();
+  }, 300_000);
 });

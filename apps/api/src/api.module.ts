@@ -19,6 +19,7 @@ import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { FeaturesController } from './features/features.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { CampaignController } from './models/campaign.controller';
 import { ForecastController } from './models/forecast.controller';
 import { JourneyController } from './models/journey.controller';
 import { ModelsController } from './models/models.controller';
@@ -64,6 +65,7 @@ export class ApiModule {
         SegmentController,
         JourneyController,
         ForecastController,
+        CampaignController,
         PredictionsController,
       ],
       providers: [

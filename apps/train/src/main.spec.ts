@@ -10,7 +10,16 @@ describe('./amato train arguments', () => {
       dataset: undefined,
       prefixes: undefined,
       revenue: undefined,
-      only: ['kmeans', 'hdbscan', 'journey', 'revenue_forecast'],
+      campaigns: undefined,
+      only: [
+        'kmeans',
+        'hdbscan',
+        'journey',
+        'revenue_forecast',
+        'campaign_response',
+        'campaign_outcome',
+      ],
+      onlyGiven: false,
       activate: true,
       help: false,
     });
@@ -19,13 +28,18 @@ describe('./amato train arguments', () => {
   it('takes a subset, files and --no-activate', () => {
     expect(
       parseTrainArgs(['--only', 'journey, kmeans', '--dataset', 'a.parquet', '--no-activate']),
-    ).toMatchObject({ only: ['journey', 'kmeans'], dataset: 'a.parquet', activate: false });
+    ).toMatchObject({
+      only: ['journey', 'kmeans'],
+      onlyGiven: true,
+      dataset: 'a.parquet',
+      activate: false,
+    });
   });
 
   it('refuses an unknown model or option with a usage error that says what exists', () => {
     expect(() => parseTrainArgs(['--only', 'xgboost'])).toThrow(
       new UsageError(
-        '--only: unknown model "xgboost"; the models are kmeans, hdbscan, journey, revenue_forecast',
+        '--only: unknown model "xgboost"; the models are kmeans, hdbscan, journey, revenue_forecast, campaign_response, campaign_outcome',
       ),
     );
     expect(() => parseTrainArgs(['--fast'])).toThrow(UsageError);

@@ -13,6 +13,8 @@ import {
   KmeansModel,
   MODEL_LOADERS,
   MODEL_NAMES,
+  CAMPAIGN_RESPONSE_FORMAT,
+  CampaignResponse,
   REVENUE_FORECAST_FORMAT,
   RevenueForecast,
   hdbscanSegmentNames,
@@ -49,6 +51,12 @@ Reads the newest training dataset and session prefixes that ./amato batch wrote 
             with ARMA errors; each with and without planned campaign spend), the candidate of
             lowest error backtested from rolling origins against the same weekday of the week
             before
+  campaign_response, campaign_outcome
+            the campaign models (Python, ml/amato_ml/campaign, on every reported campaign day):
+            each channel's saturating response to daily spend with audience and campaign-type
+            factors and bootstrap resamples (what POST /campaign/optimize allocates with), and
+            a day's revenue and conversions from the campaign's parameters (LightGBM, ONNX);
+            both backtested on the latest campaigns held out against the channel's ROAS
 Each is registered as a new version in <postgres.schema>.model_versions with its metadata and
 report, loaded back the way serving loads it, and activated: the API and the processor switch
 to it without a restart. Segment assignments of every customer in the dataset go to MySQL's
@@ -58,7 +66,9 @@ options:
   --dataset FILE    the training dataset (default: the newest training_dataset_*.parquet)
   --prefixes FILE   the session prefixes (default: the newest journey_prefixes_*.parquet)
   --revenue FILE    the daily revenue (default: the newest daily_revenue_*.parquet)
-  --only NAMES      a comma-separated subset of kmeans,hdbscan,journey,revenue_forecast
+  --campaigns FILE  the campaign days (default: the newest campaign_days_*.parquet)
+  --only NAMES      a comma-separated subset of
+                    kmeans,hdbscan,journey,revenue_forecast,campaign_response,campaign_outcome
   --no-activate     register the new versions without activating them
   -h, --help        this text
 
@@ -68,7 +78,10 @@ export interface TrainArgs {
   readonly dataset?: string;
   readonly prefixes?: string;
   readonly revenue?: string;
+  readonly campaigns?: string;
   readonly only: readonly ModelName[];
+  /** Whether --only named the models (then a model that cannot be trained fails the run). */
+  readonly onlyGiven: boolean;
   readonly activate: boolean;
   readonly help: boolean;
 }
@@ -82,6 +95,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
         dataset: { type: 'string' },
         prefixes: { type: 'string' },
         revenue: { type: 'string' },
+        campaigns: { type: 'string' },
         only: { type: 'string' },
         'no-activate': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -102,7 +116,9 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     dataset: values.dataset,
     prefixes: values.prefixes,
     revenue: values.revenue,
+    campaigns: values.campaigns,
     only: only as ModelName[],
+    onlyGiven: values.only !== undefined,
     activate: values['no-activate'] !== true,
     help: values.help === true,
   };
@@ -150,10 +166,29 @@ async function python(module: string, args: readonly string[]): Promise<string> 
     });
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim() ?? '';
-    throw new Error(`${module} failed: ${stderr.split('\n').slice(-5).join('\n') || String(err)}`);
+    const code = (err as { code?: unknown }).code;
+    throw new PythonStepError(
+      module,
+      typeof code === 'number' ? code : null,
+      stderr.split('\n').slice(-5).join('\n') || String(err),
+    );
   }
   return out;
 }
+
+/** A Python training module that exited with an error; `code` its exit status. */
+class PythonStepError extends Error {
+  constructor(
+    readonly module: string,
+    readonly code: number | null,
+    readonly detail: string,
+  ) {
+    super(`${module} failed: ${detail}`);
+  }
+}
+
+/** amato_ml.campaign's exit status for a valid dataset of too few campaigns to train on. */
+const TOO_FEW_CAMPAIGNS = 3;
 
 interface Trained {
   readonly name: ModelName;
@@ -182,6 +217,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const revenueFile = args.only.includes('revenue_forecast')
     ? (args.revenue ?? newest(dir, 'daily_revenue_'))
     : undefined;
+  const campaignModels = args.only.filter(
+    (m) => m === 'campaign_response' || m === 'campaign_outcome',
+  );
+  const campaignsFile =
+    campaignModels.length > 0 ? (args.campaigns ?? newest(dir, 'campaign_days_')) : undefined;
   const postgres = new PostgresService(config.postgres);
   const mysql = new MysqlService(config.mysql);
   const trained: Trained[] = [];
@@ -361,6 +401,68 @@ async function main(argv: readonly string[]): Promise<void> {
       );
       done(`version ${version}: ${forecast.horizonDays} days after ${forecast.cutoff}`);
       trained.push({ name: 'revenue_forecast', version, summary: markdown });
+    }
+
+    let campaignOut: string | undefined;
+    if (campaignsFile) {
+      step(`campaign models (Python, ${basename(campaignsFile)})`);
+      try {
+        campaignOut = await python('amato_ml.campaign', ['--dataset', resolve(campaignsFile)]);
+      } catch (err) {
+        // A small shop has too few campaigns for the campaign models; the others still train,
+        // unless these were asked for by name.
+        if (!(err instanceof PythonStepError && err.code === TOO_FEW_CAMPAIGNS) || args.onlyGiven)
+          throw err;
+        done(`skipped: ${err.detail.replace(/^error: /, '')}`);
+      }
+    }
+    const out = campaignOut;
+    if (campaignsFile && out) {
+      const report = JSON.parse(readFileSync(join(out, 'campaign-report.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const markdown = readFileSync(join(out, 'campaign-report.md'), 'utf8');
+      const dataset = basename(campaignsFile);
+      const versions: string[] = [];
+      if (campaignModels.includes('campaign_response')) {
+        const bytes = readFileSync(join(out, 'campaign-response.json'));
+        const curves = CampaignResponse.fromArtifact(JSON.parse(bytes.toString('utf8')));
+        const version = await register(
+          'campaign_response',
+          CAMPAIGN_RESPONSE_FORMAT,
+          bytes,
+          {
+            channels: curves.channels,
+            skipped_channels: curves.artifact.skipped_channels,
+            trained_on: curves.artifact.trained_on,
+            metrics: report,
+            dataset,
+          },
+          markdown,
+        );
+        versions.push(`campaign_response v${version}`);
+        trained.push({ name: 'campaign_response', version, summary: markdown });
+      }
+      if (campaignModels.includes('campaign_outcome')) {
+        const model = JSON.parse(
+          readFileSync(join(out, 'campaign-outcome.json'), 'utf8'),
+        ) as Record<string, unknown>;
+        const version = await register(
+          'campaign_outcome',
+          String(model.format),
+          readFileSync(join(out, 'campaign-outcome.onnx')),
+          { model, features: model.features, metrics: model.backtest, dataset },
+          markdown,
+        );
+        versions.push(`campaign_outcome v${version}`);
+        trained.push({
+          name: 'campaign_outcome',
+          version,
+          summary: 'Backtested with the campaign response curves: see campaign_response.',
+        });
+      }
+      done(versions.join(', '));
     }
   } finally {
     await Promise.all([postgres.close(), mysql.close()]);

@@ -16,3 +16,5 @@ export * from './stream/prediction-scorer';
 export * from './stream/prediction-store';
 export * from './forecast/revenue-forecast';
 export * from './campaign/budget-allocation';
+export * from './campaign/campaign-outcome';
+export * from './campaign/campaign-response';

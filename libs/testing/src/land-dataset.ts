@@ -1,3 +1,4 @@
+import type { AmatoEvent } from '@amato/contracts';
 import { type Dataset, publish } from '@amato/generator';
 import { Sink, sinkGroups, storeCounts } from '@amato/sink';
 import { StreamRunner } from '@amato/stream';
@@ -8,11 +9,18 @@ import { waitFor } from './wait-for';
  * Publishes a generated dataset to a world's topics and lands it in its stores with the sink's
  * handler (in this process), until every table and collection holds the expected rows. For
  * tests of what reads the stores (the batch), which need the data and not the stream.
+ * `only` lands a part: the events it keeps, waiting for the tables it names.
  */
 export async function landDataset(
   world: OwnWorld,
   dataset: Dataset,
-  { timeoutMs = 180_000 }: { timeoutMs?: number } = {},
+  {
+    timeoutMs = 180_000,
+    only,
+  }: {
+    timeoutMs?: number;
+    only?: { readonly keep: (event: AmatoEvent) => boolean; readonly tables: readonly string[] };
+  } = {},
 ): Promise<Record<string, number> | undefined> {
   const sink = new Sink(world.mysql, world.postgres, world.mongo, {
     targets: world.targets,
@@ -30,8 +38,10 @@ export async function landDataset(
   );
   await runner.start();
   try {
-    await publish(dataset.events(), world.topics, world.kafka, { batchSize: 5000 });
-    const expected: Record<string, number> = { ...dataset.expected };
+    const events = only ? filtered(dataset.events(), only.keep) : dataset.events();
+    await publish(events, world.topics, world.kafka, { batchSize: 5000 });
+    const all: Record<string, number> = { ...dataset.expected };
+    const expected = only ? Object.fromEntries(only.tables.map((t) => [t, all[t] ?? 0])) : all;
     // The sink does not write segments; the models do.
     delete expected.customer_segments;
     return await waitFor(
@@ -45,4 +55,11 @@ export async function landDataset(
   } finally {
     await runner.stop();
   }
+}
+
+function* filtered(
+  events: Iterable<AmatoEvent>,
+  keep: (event: AmatoEvent) => boolean,
+): Iterable<AmatoEvent> {
+  for (const e of events) if (keep(e)) yield e;
 }

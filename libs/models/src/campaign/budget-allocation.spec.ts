@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   allocateBudget,
@@ -186,4 +188,44 @@ describe(allocateBudget.name, () => {
       "budget: the channels' minimums add up to 150, more than the budget of 100",
     );
   });
+});
+
+describe('allocateBudget against scipy', () => {
+  interface Problem {
+    budget: number;
+    channels: {
+      channel: string;
+      ceiling: number;
+      scale: number;
+      min: number;
+      max: number;
+      spend: number;
+    }[];
+  }
+  const { problems } = JSON.parse(
+    readFileSync(join(__dirname, 'fixtures', 'allocations.json'), 'utf8'),
+  ) as { problems: Problem[] };
+
+  it.each(problems.map((p, i) => [i, p] as const))(
+    'splits budget %i as SLSQP does (amato_ml.campaign.optimise)',
+    (_, problem) => {
+      const curves = problem.channels.map((c) => curve(c.channel, c.ceiling, c.scale));
+      const result = allocateBudget(curves, {
+        budget: problem.budget,
+        objective: 'revenue',
+        channels: problem.channels.map((c) => ({ channel: c.channel, min: c.min, max: c.max })),
+      });
+      problem.channels.forEach((c, i) => {
+        expect(Math.abs((result.channels[i]?.spend ?? NaN) - c.spend)).toBeLessThan(
+          1e-4 * problem.budget,
+        );
+      });
+      const theirs = problem.channels.reduce(
+        (sum, c, i) => sum + revenueAt(curves[i] ?? curve('', 1, 1), c.spend),
+        0,
+      );
+      // The bisection is at least as good as SLSQP's answer (to its tolerance).
+      expect(result.revenue).toBeGreaterThanOrEqual(theirs - 1e-6 * theirs);
+    },
+  );
 });

@@ -1,3 +1,5 @@
+import { CampaignOutcomeModel } from '../campaign/campaign-outcome';
+import { CampaignResponse } from '../campaign/campaign-response';
 import { RevenueForecast } from '../forecast/revenue-forecast';
 import { HdbscanModel } from '../hdbscan';
 import { JourneyModel } from '../journey';
@@ -9,7 +11,14 @@ import type { ModelVersion } from './model-registry';
 import type { ModelLoader } from './serving-models';
 
 /** The models AMATO trains and serves, by their registry names. */
-export const MODEL_NAMES = ['kmeans', 'hdbscan', 'journey', 'revenue_forecast'] as const;
+export const MODEL_NAMES = [
+  'kmeans',
+  'hdbscan',
+  'journey',
+  'revenue_forecast',
+  'campaign_response',
+  'campaign_outcome',
+] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 function json(version: ModelVersion): unknown {
@@ -25,7 +34,8 @@ function json(version: ModelVersion): unknown {
 
 /**
  * How serving turns each model's stored version into a model (a Segmenter for the segmentation
- * models, a JourneyModel for the journey), checking it against what
+ * models, a JourneyModel for the journey, the campaign models with their ONNX graph or curves),
+ * checking it against what
  * serving feeds it: the segmentation models must read the 36 features in serving's order, the
  * journey model's metadata (in the version's metadata, `model`) must match its ONNX input.
  */
@@ -48,4 +58,7 @@ export const MODEL_LOADERS: { readonly [N in ModelName]: ModelLoader } = {
   },
   journey: (version) => JourneyModel.load(new Uint8Array(version.artifact), version.metadata.model),
   revenue_forecast: (version) => RevenueForecast.fromArtifact(json(version)),
+  campaign_response: (version) => CampaignResponse.fromArtifact(json(version)),
+  campaign_outcome: (version) =>
+    CampaignOutcomeModel.load(new Uint8Array(version.artifact), version.metadata.model),
 };
