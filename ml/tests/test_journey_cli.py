@@ -91,7 +91,7 @@ def test_holdout_share_outside_zero_and_one_is_an_argument_error(capsys, tmp_pat
     with pytest.raises(SystemExit) as exited:
         main(["train", "--dataset", "x", "--out", "y", "--holdout-share", "1.5"])
     assert exited.value.code == 2
-    assert "between 0 and 1" in capsys.readouterr().err
+    assert "must be between 0 and 1 (exclusive), got 1.5" in capsys.readouterr().err
 
 
 def test_train_writes_the_model_its_metadata_and_the_reports(capsys, tmp_path):

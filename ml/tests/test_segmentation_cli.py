@@ -45,6 +45,22 @@ def test_train_help_names_its_options(capsys):
         assert option in out
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--min-cluster-size", "0", "must be a positive integer, got 0"),
+        ("--min-samples", "many", "not an integer: many"),
+        ("--holdout", "1", "must be between 0 (inclusive) and 1 (exclusive), got 1"),
+        ("--bootstraps", "-1", "must be 0 or more, got -1"),
+    ],
+)
+def test_an_option_out_of_range_is_an_argument_error_naming_it(capsys, option, value, message):
+    with pytest.raises(SystemExit) as exited:
+        main(["train", "--dataset", "d", "--out", "o", option, value])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
 def test_train_fails_clearly_on_a_missing_file(capsys, tmp_path):
     code, out, err = run(
         capsys, "train", "--dataset", str(tmp_path / "nope.parquet"), "--out", str(tmp_path)

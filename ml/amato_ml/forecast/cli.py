@@ -11,19 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from amato_ml.cli_args import positive_int
+
 from .dataset import DatasetError
 from .model import TrainingError
 from .train import summary_lines, train
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -47,19 +39,19 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, required=True, help="output directory")
     train.add_argument(
         "--fourier",
-        type=_positive,
+        type=positive_int,
         default=4,
         help="yearly sine/cosine pairs of the regression candidate (default: 4)",
     )
     train.add_argument(
         "--backtest-origins",
-        type=_positive,
+        type=positive_int,
         default=6,
         help="backtest origins, one every horizon days up to the cutoff (default: 6)",
     )
     train.add_argument(
         "--backtest-horizon",
-        type=_positive,
+        type=positive_int,
         default=28,
         help="days forecast from each backtest origin (default: 28)",
     )

@@ -7,19 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from amato_ml.cli_args import share
 from amato_ml.journey import fixture, synthetic
 from amato_ml.journey.dataset import DatasetError, load_dataset
 from amato_ml.journey.train import ExportMismatchError, summary, train
-
-
-def holdout_share(text: str) -> float:
-    try:
-        share = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text}") from None
-    if not 0 < share < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
-    return share
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
     training.add_argument("--out", type=Path, required=True, help="directory to write into")
     training.add_argument(
         "--holdout-share",
-        type=holdout_share,
+        type=share,
         default=0.2,
         help="share of sessions, the latest by start, held out (default 0.2)",
     )

@@ -12,31 +12,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from amato_ml.cli_args import non_negative_int, positive_int, share_from_zero
+
 from .features import DatasetError
 from .fixture import write_fixture
 from .model import TrainingError
 from .train import summary_lines, train
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
-
-
-def _share(text: str) -> float:
-    value = float(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
-    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -57,19 +38,27 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, required=True, help="output directory")
     train.add_argument(
         "--min-cluster-size",
-        type=_positive,
+        type=positive_int,
         help="smallest segment (default: 1%% of the fitted customers, at least 15)",
     )
     train.add_argument(
-        "--min-samples", type=_positive, help="density neighbours (default: min-cluster-size)"
+        "--min-samples", type=positive_int, help="density neighbours (default: min-cluster-size)"
     )
-    train.add_argument("--holdout", type=_share, default=0.2, help="share held out (default: 0.2)")
+    train.add_argument(
+        "--holdout", type=share_from_zero, default=0.2, help="share held out (default: 0.2)"
+    )
     train.add_argument("--seed", type=int, default=42, help="holdout split seed (default: 42)")
     train.add_argument(
-        "--bootstraps", type=_count, default=5, help="bootstrap refits for stability (default: 5)"
+        "--bootstraps",
+        type=non_negative_int,
+        default=5,
+        help="bootstrap refits for stability (default: 5)",
     )
     train.add_argument(
-        "--splits", type=_count, default=3, help="refits on other holdout splits (default: 3)"
+        "--splits",
+        type=non_negative_int,
+        default=3,
+        help="refits on other holdout splits (default: 3)",
     )
     fixture = commands.add_parser(
         "fixture",

@@ -1,7 +1,8 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelArtifactError } from '../model-artifact-error';
+import { loadSession } from '../onnx-session';
 
 export const CAMPAIGN_OUTCOME_FORMAT = 'amato.campaign-outcome.v1';
 export const CAMPAIGN_OUTCOME_MODEL = 'campaign_outcome';
@@ -51,14 +52,6 @@ export class CampaignInputError extends Error {
   }
 }
 
-const SESSION_OPTIONS: InferenceSession.SessionOptions = {
-  executionProviders: ['cpu'],
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-  graphOptimizationLevel: 'all',
-};
-
 const fail = (problem: string): never => {
   throw new ModelArtifactError(CAMPAIGN_OUTCOME_MODEL, problem);
 };
@@ -97,40 +90,42 @@ export class CampaignOutcomeModel {
     if (expected.length !== m.features.length || expected.some((f, i) => f !== m.features[i])) {
       fail('metadata field features: not the numeric parameters then one per category value');
     }
-    if (onnx.byteLength === 0) fail('the ONNX file is empty');
-    let session: InferenceSession;
-    try {
-      session = await InferenceSession.create(onnx, SESSION_OPTIONS);
-    } catch (error) {
-      return fail(
-        `the ONNX file (${onnx.byteLength} bytes) does not load: ${(error as Error).message}`,
-      );
-    }
-    const model = new CampaignOutcomeModel(m, session);
-    try {
+    return loadSession(CAMPAIGN_OUTCOME_MODEL, onnx, async (session) => {
+      const model = new CampaignOutcomeModel(m, session);
       if (session.inputNames.length !== 1 || session.inputNames[0] !== m.input) {
         fail(`the ONNX graph has input(s) ${session.inputNames.join(', ')}, not "${m.input}"`);
       }
       const missing = OUTPUTS.filter((o) => !session.outputNames.includes(o));
       if (missing.length > 0) fail(`the ONNX graph has no output(s) ${missing.join(', ')}`);
-      const [probe] = await model.predict([
+      await model.probe();
+      return model;
+    });
+  }
+
+  /**
+   * A campaign of the metadata's first categories must score a ROAS. Its values are the
+   * metadata's own, so a CampaignInputError here is the artifact's fault, not the caller's.
+   */
+  private async probe(): Promise<void> {
+    const { categories } = this.metadata;
+    let probe: CampaignOutcome | undefined;
+    try {
+      [probe] = await this.predict([
         {
-          channel: m.categories.channel[0] ?? '',
-          audience: m.categories.audience[0] ?? '',
-          campaign_type: m.categories.campaign_type[0] ?? '',
+          channel: categories.channel[0] ?? '',
+          audience: categories.audience[0] ?? '',
+          campaign_type: categories.campaign_type[0] ?? '',
           daily_budget: 100,
           duration_days: 7,
         },
       ]);
-      if (!probe || !Number.isFinite(probe.roas) || probe.roas < 0) {
-        fail(`a test campaign scored a ROAS of ${String(probe?.roas)}`);
-      }
     } catch (error) {
-      await session.release();
       if (error instanceof CampaignInputError) fail(error.message);
       throw error;
     }
-    return model;
+    if (!probe || !Number.isFinite(probe.roas) || probe.roas < 0) {
+      fail(`a test campaign scored a ROAS of ${String(probe?.roas)}`);
+    }
   }
 
   /** The row of one campaign, or a CampaignInputError naming the field. */

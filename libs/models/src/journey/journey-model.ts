@@ -1,17 +1,13 @@
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelArtifactError } from '../model-artifact-error';
+import { checkGraph, errorMessage, loadSession } from '../onnx-session';
 import {
   type JourneyFeatureInput,
   type JourneyFeaturizer,
   checkedCount,
   createJourneyFeaturizer,
 } from './journey-features';
-import {
-  JOURNEY_MODEL,
-  type JourneyMetadata,
-  describe,
-  parseJourneyMetadata,
-} from './journey-metadata';
+import { JOURNEY_MODEL, type JourneyMetadata, parseJourneyMetadata } from './journey-metadata';
 
 /** A live session's state as the scorer takes it: the features, and whether it has purchased. */
 export interface JourneyScoringState extends JourneyFeatureInput {
@@ -24,18 +20,6 @@ export interface JourneyScoringState extends JourneyFeatureInput {
  * answered without the model, and the probability is a fact rather than a prediction.
  */
 export const PURCHASED_PROBABILITY = 1;
-
-/**
- * One thread per session run: the processor scores small batches on every live-session update,
- * where a thread pool's wake-up costs more than the trees, and its event loop has other work.
- */
-const SESSION_OPTIONS: InferenceSession.SessionOptions = {
-  executionProviders: ['cpu'],
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-  graphOptimizationLevel: 'all',
-};
 
 /**
  * The live-session conversion model: a LightGBM classifier exported to ONNX by amato_ml.journey,
@@ -61,17 +45,16 @@ export class JourneyModel {
    */
   static async load(onnx: Uint8Array, metadata: unknown): Promise<JourneyModel> {
     const parsed = parseJourneyMetadata(metadata);
-    const session = await createSession(onnx);
-    const model = new JourneyModel(parsed, session, createJourneyFeaturizer(parsed.page_types));
-    try {
-      checkInput(session, parsed);
-      checkOutput(session, parsed);
+    return loadSession(JOURNEY_MODEL, onnx, async (session) => {
+      const model = new JourneyModel(parsed, session, createJourneyFeaturizer(parsed.page_types));
+      checkGraph(JOURNEY_MODEL, session, {
+        input: { name: parsed.input.name, width: parsed.features.length },
+        output: { name: parsed.output.name, columns: 2 },
+        notTensorHint: '(a ZipMap output?)',
+      });
       await model.smokeTest();
-    } catch (error) {
-      await session.release();
-      throw error;
-    }
-    return model;
+      return model;
+    });
   }
 
   get featureNames(): readonly string[] {
@@ -146,9 +129,13 @@ export class JourneyModel {
       [probability] = await this.run(row, 1);
     } catch (error) {
       if (error instanceof ModelArtifactError) throw error;
-      throw new ModelArtifactError(JOURNEY_MODEL, `a test row does not run: ${message(error)}`, {
-        cause: error,
-      });
+      throw new ModelArtifactError(
+        JOURNEY_MODEL,
+        `a test row does not run: ${errorMessage(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     if (probability === undefined || !(probability >= 0 && probability <= 1)) {
       throw new ModelArtifactError(
@@ -157,70 +144,4 @@ export class JourneyModel {
       );
     }
   }
-}
-
-/** The session, or a ModelArtifactError for bytes that are empty, truncated or not ONNX. */
-async function createSession(onnx: Uint8Array): Promise<InferenceSession> {
-  if (onnx.byteLength === 0) throw new ModelArtifactError(JOURNEY_MODEL, 'the ONNX file is empty');
-  try {
-    return await InferenceSession.create(onnx, SESSION_OPTIONS);
-  } catch (error) {
-    throw new ModelArtifactError(
-      JOURNEY_MODEL,
-      `the ONNX file (${onnx.byteLength} bytes) does not load, corrupt or truncated: ${message(error)}`,
-      { cause: error },
-    );
-  }
-}
-
-function checkInput(session: InferenceSession, metadata: JourneyMetadata): void {
-  const { name } = metadata.input;
-  if (session.inputNames.length !== 1 || session.inputNames[0] !== name) {
-    fail(`the ONNX graph has input(s) ${quoted(session.inputNames)}, the metadata names "${name}"`);
-  }
-  const tensor = tensorMetadata(session.inputMetadata, name, 'input');
-  if (tensor.type !== 'float32') fail(`input "${name}" is ${tensor.type}, expected float32`);
-  const width = metadata.features.length;
-  const columns = tensor.shape[1];
-  if (tensor.shape.length !== 2 || typeof columns !== 'number') {
-    fail(`input "${name}" has shape ${describe(tensor.shape)}, expected [batch, ${width}]`);
-  }
-  if (columns !== width) {
-    fail(`input "${name}" has ${columns} columns, the metadata lists ${width} features`);
-  }
-}
-
-function checkOutput(session: InferenceSession, metadata: JourneyMetadata): void {
-  const { name } = metadata.output;
-  if (!session.outputNames.includes(name)) {
-    fail(`the ONNX graph has output(s) ${quoted(session.outputNames)}, not "${name}"`);
-  }
-  const tensor = tensorMetadata(session.outputMetadata, name, 'output');
-  if (tensor.type !== 'float32') fail(`output "${name}" is ${tensor.type}, expected float32`);
-  const columns = tensor.shape[1];
-  if (tensor.shape.length !== 2 || (typeof columns === 'number' && columns !== 2)) {
-    fail(`output "${name}" has shape ${describe(tensor.shape)}, expected [batch, 2]`);
-  }
-}
-
-function tensorMetadata(
-  all: readonly InferenceSession.ValueMetadata[],
-  name: string,
-  kind: 'input' | 'output',
-): InferenceSession.TensorValueMetadata {
-  const value = all.find((candidate) => candidate.name === name);
-  if (!value?.isTensor) fail(`${kind} "${name}" is not a tensor (a ZipMap output?)`);
-  return value;
-}
-
-function quoted(names: readonly string[]): string {
-  return names.length === 0 ? 'none' : names.map((name) => `"${name}"`).join(', ');
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function fail(problem: string): never {
-  throw new ModelArtifactError(JOURNEY_MODEL, problem);
 }
