@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPostgresSchema } from '@amato/ddl';
 import {
+  CUSTOMER_REVENUE_FORMAT,
   CAMPAIGN_OUTCOME_FORMAT,
   CAMPAIGN_RESPONSE_FORMAT,
   KmeansModel,
@@ -367,5 +368,67 @@ describe('models over HTTP: /models and /segment', () => {
     expect(String(unknown.body.message)).toMatch(
       /campaigns\[0\]\.channel: "fax" is not one the model was trained on/,
     );
+  });
+
+  it("forecasts customers' next 90 days from feature vectors, and lists ids the stream has not seen", async () => {
+    const dir = join(__dirname, '../libs/models/src/customer-revenue/fixtures');
+    const scores = JSON.parse(readFileSync(join(dir, 'customer-revenue-scores.json'), 'utf8')) as {
+      features: string[];
+      rows: { customer_id: string; values: number[]; revenue: number }[];
+    };
+    const customers = scores.rows.slice(0, 50).map((r) => ({
+      customer_id: r.customer_id,
+      features: Object.fromEntries(scores.features.map((f, j) => [f, r.values[j] ?? NaN])),
+    }));
+    const none = await call('POST', '/forecast/revenue', { customers });
+    expect(none.status).toBe(409);
+    expect(String(none.body.message)).toMatch(/model customer_revenue has no active version yet/);
+    const version = await registry.register({
+      name: 'customer_revenue',
+      format: CUSTOMER_REVENUE_FORMAT,
+      artifact: readFileSync(join(dir, 'customer-revenue.onnx')),
+      metadata: {
+        model: JSON.parse(readFileSync(join(dir, 'customer-revenue.json'), 'utf8')) as unknown,
+      },
+    });
+    expect(
+      (await call('POST', `/models/customer_revenue/versions/${version.version}/activate`)).status,
+    ).toBe(200);
+    const r = await call('POST', '/forecast/revenue', { customers });
+    expect(r).toMatchObject({
+      status: 200,
+      body: { model_used: 'customer_revenue', model_version: version.version, horizon_days: 90 },
+    });
+    const predictions = r.body.predictions as { customer_id: string; expected_revenue: number }[];
+    expect(predictions.map((p) => p.customer_id)).toEqual(customers.map((c) => c.customer_id));
+    predictions.forEach((p, i) => {
+      const python = scores.rows[i]?.revenue ?? NaN;
+      expect(Math.abs(p.expected_revenue - python)).toBeLessThan(0.01 + 1e-4 * python);
+    });
+    // Ids the stream has never seen are listed apart, not guessed.
+    const ids = await call('POST', '/forecast/revenue', { customer_ids: ['CUST_NEVER_01'] });
+    expect(ids.body).toMatchObject({ predictions: [], unknown_customers: ['CUST_NEVER_01'] });
+    for (const [payload, message] of [
+      [{ customers, customer_ids: ['CUST_1'] }, /give one of them, not both/],
+      [
+        { customers, interval_level: 80 },
+        /interval_level: the customer forecast is an expectation/,
+      ],
+      [
+        { customers, horizon_days: 30 },
+        /horizon_days: the customer forecast covers the next 90 days/,
+      ],
+      [
+        { customers: [{ features: { ...customers[0]?.features, recency_days: undefined } }] },
+        /customers\[0\]\.features: recency_days/,
+      ],
+      [{ customer_ids: [] }, /customer_ids/],
+    ] as const) {
+      const bad = await call('POST', '/forecast/revenue', payload);
+      expect({ status: bad.status, message: String(bad.body.message) }).toEqual({
+        status: 400,
+        message: expect.stringMatching(message) as unknown,
+      });
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   exportCampaignDays,
   exportJourneyPrefixes,
   exportDailyRevenue,
+  exportHistoryDatasets,
   exportTrainingDataset,
   loadScripts,
 } from '@amato/batch';
@@ -66,6 +67,12 @@ describe('./amato train', () => {
     await exportJourneyPrefixes(postgres, analytics, asOf, dir);
     await exportDailyRevenue(postgres, analytics, asOf, dir);
     await exportCampaignDays(postgres, analytics, asOf, dir);
+    await exportHistoryDatasets(
+      trino,
+      postgres,
+      { ...config, batch: { ...config.batch, analyticsSchema: analytics, datasetDir: dir } },
+      asOf,
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -81,10 +88,13 @@ describe('./amato train', () => {
     expect(stdout).toMatch(/Baseline: rate by depth/);
     expect(stdout).toMatch(/── revenue_forecast v1 \(active\)/);
     expect(stdout).toMatch(/seasonal naive/i);
+    expect(stdout).toMatch(/── customer_revenue v1 \(active\)/);
+    expect(stdout).toMatch(/last 90 days/i);
     // Two campaigns: too few for the campaign models, which are skipped, saying so.
     expect(stdout).toMatch(/campaign models .*skipped: .*2 campaign\(s\)/);
     const versions = await registry.list();
     expect(versions.map((v) => [v.name, v.version, v.active])).toEqual([
+      ['customer_revenue', 1, true],
       ['hdbscan', 1, true],
       ['journey', 1, true],
       ['kmeans', 1, true],

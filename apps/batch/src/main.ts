@@ -6,6 +6,8 @@ import {
   batchSteps,
   exportCampaignDays,
   exportDailyRevenue,
+  exportHistoryDatasets,
+  HISTORY_OFFSETS_DAYS,
   exportJourneyPrefixes,
   exportTrainingDataset,
   formatExperimentReport,
@@ -34,7 +36,10 @@ dataset (one row per customer: the features, derived with the stream's code, con
 labels) is written as Parquet to <batch.datasetDir> with its data dictionary beside it, and so
 are the session prefixes the conversion model trains on (journey_prefixes_<cutoff>.parquet),
 the business's daily revenue for the revenue forecast (daily_revenue_<cutoff>.parquet) and
-every reported campaign day for the campaign models (campaign_days_<cutoff>.parquet).
+every reported campaign day for the campaign models (campaign_days_<cutoff>.parquet). Before
+all that, the training dataset is also written as of 180 and 90 days before the cutoff (its
+steps alone, RFM, journeys and the dataset, each cutoff a recorded run of its own), for the
+customer revenue model's time-based holdout.
 
 options:
   --as-of TIME    the cutoff, an ISO 8601 time (e.g. 2026-01-01 or 2026-01-01T12:00:00Z);
@@ -102,6 +107,19 @@ async function main(argv: readonly string[]): Promise<void> {
       `batch as of ${args.asOf.toISOString()}: ${steps.length} steps into ${config.batch.analyticsSchema}`,
     );
     const started = performance.now();
+    // First, so the run every reader takes for the latest is the whole batch's.
+    process.stdout.write(
+      `earlier training datasets (${HISTORY_OFFSETS_DAYS.join(' and ')} days before, for the customer revenue model) … `,
+    );
+    const history = await exportHistoryDatasets(trino, postgres, config, args.asOf).catch(
+      (err: unknown) => {
+        process.stdout.write('failed\n');
+        throw err;
+      },
+    );
+    process.stdout.write(
+      `${history.map((h) => `${h.rows.toLocaleString('en')} customers as of ${h.asOf.toISOString().slice(0, 10)}`).join(', ')}\n`,
+    );
     const run = await new BatchRunner(trino, postgres, config)
       .run(steps, {
         asOf: args.asOf,

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '@amato/common';
-import { newest, parseTrainArgs } from './main';
+import { customerRevenuePair, cutoffOfFile, newest, parseTrainArgs } from './main';
 
 describe('./amato train arguments', () => {
   it('trains every model and activates them by default', () => {
@@ -11,6 +11,8 @@ describe('./amato train arguments', () => {
       prefixes: undefined,
       revenue: undefined,
       campaigns: undefined,
+      customerTrain: undefined,
+      customerEval: undefined,
       only: [
         'kmeans',
         'hdbscan',
@@ -18,6 +20,7 @@ describe('./amato train arguments', () => {
         'revenue_forecast',
         'campaign_response',
         'campaign_outcome',
+        'customer_revenue',
       ],
       onlyGiven: false,
       activate: true,
@@ -39,7 +42,7 @@ describe('./amato train arguments', () => {
   it('refuses an unknown model or option with a usage error that says what exists', () => {
     expect(() => parseTrainArgs(['--only', 'xgboost'])).toThrow(
       new UsageError(
-        '--only: unknown model "xgboost"; the models are kmeans, hdbscan, journey, revenue_forecast, campaign_response, campaign_outcome',
+        '--only: unknown model "xgboost"; the models are kmeans, hdbscan, journey, revenue_forecast, campaign_response, campaign_outcome, customer_revenue',
       ),
     );
     expect(() => parseTrainArgs(['--fast'])).toThrow(UsageError);
@@ -59,5 +62,35 @@ describe('./amato train arguments', () => {
     expect(() => newest(join(dir, 'nothing'), 'journey_prefixes_')).toThrow(
       /no journey_prefixes_\*\.parquet in .*nothing: run \.\/amato batch first/,
     );
+  });
+
+  it('reads the cutoff a dataset file name carries', () => {
+    expect(cutoffOfFile('/d/training_dataset_2026-12-01T17-15-18-457Z.parquet')).toBe(
+      Date.parse('2026-12-01T17:15:18.457Z'),
+    );
+    expect(cutoffOfFile('training_dataset.parquet')).toBeUndefined();
+    expect(cutoffOfFile('training_dataset_2026-13-45T99-00-00-000Z.parquet')).toBeUndefined();
+  });
+
+  it("picks the customer revenue model's datasets 90 days apart and 90 days before the newest", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amato-train-pair-'));
+    const file = (iso: string) =>
+      `training_dataset_${iso.replaceAll(':', '-').replaceAll('.', '-')}.parquet`;
+    expect(customerRevenuePair(dir)).toMatch(/no training_dataset_\*\.parquet/);
+    for (const iso of [
+      '2026-06-04T00:00:00.000Z',
+      '2026-06-10T00:00:00.000Z',
+      '2026-09-02T00:00:00.000Z',
+      '2026-12-01T00:00:00.000Z',
+    ])
+      writeFileSync(join(dir, file(iso)), '');
+    expect(customerRevenuePair(dir)).toEqual({
+      train: join(dir, file('2026-06-04T00:00:00.000Z')),
+      eval: join(dir, file('2026-09-02T00:00:00.000Z')),
+    });
+    const thin = mkdtempSync(join(tmpdir(), 'amato-train-pair-'));
+    writeFileSync(join(thin, file('2026-09-02T00:00:00.000Z')), '');
+    writeFileSync(join(thin, file('2026-12-01T00:00:00.000Z')), '');
+    expect(customerRevenuePair(thin)).toMatch(/no two training datasets 90 days apart/);
   });
 });

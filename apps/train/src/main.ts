@@ -57,6 +57,11 @@ Reads the newest training dataset and session prefixes that ./amato batch wrote 
             factors and bootstrap resamples (what POST /campaign/optimize allocates with), and
             a day's revenue and conversions from the campaign's parameters (LightGBM, ONNX);
             both backtested on the latest campaigns held out against the channel's ROAS
+  customer_revenue
+            each customer's expected revenue over the next 90 days from their online features
+            (Python LightGBM, ONNX, scored in Node), trained on the training dataset of 180 days
+            before the newest and judged on the one of 90 days before (both written by
+            ./amato batch), against "the last 90 days again" and BG/NBD with Gamma-Gamma
 Each is registered as a new version in <postgres.schema>.model_versions with its metadata and
 report, loaded back the way serving loads it, and activated: the API and the processor switch
 to it without a restart. Segment assignments of every customer in the dataset go to MySQL's
@@ -67,8 +72,14 @@ options:
   --prefixes FILE   the session prefixes (default: the newest journey_prefixes_*.parquet)
   --revenue FILE    the daily revenue (default: the newest daily_revenue_*.parquet)
   --campaigns FILE  the campaign days (default: the newest campaign_days_*.parquet)
+  --customer-train FILE, --customer-eval FILE
+                    the customer revenue model's training datasets, the second's cutoff at
+                    least 90 days after the first's (default: of the training_dataset_*.parquet
+                    files, the newest at least 90 days before the newest, and the newest at least
+                    90 days before that)
   --only NAMES      a comma-separated subset of
-                    kmeans,hdbscan,journey,revenue_forecast,campaign_response,campaign_outcome
+                    kmeans,hdbscan,journey,revenue_forecast,campaign_response,campaign_outcome,
+                    customer_revenue
   --no-activate     register the new versions without activating them
   -h, --help        this text
 
@@ -79,6 +90,8 @@ export interface TrainArgs {
   readonly prefixes?: string;
   readonly revenue?: string;
   readonly campaigns?: string;
+  readonly customerTrain?: string;
+  readonly customerEval?: string;
   readonly only: readonly ModelName[];
   /** Whether --only named the models (then a model that cannot be trained fails the run). */
   readonly onlyGiven: boolean;
@@ -96,6 +109,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
         prefixes: { type: 'string' },
         revenue: { type: 'string' },
         campaigns: { type: 'string' },
+        'customer-train': { type: 'string' },
+        'customer-eval': { type: 'string' },
         only: { type: 'string' },
         'no-activate': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -117,11 +132,48 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     prefixes: values.prefixes,
     revenue: values.revenue,
     campaigns: values.campaigns,
+    customerTrain: values['customer-train'],
+    customerEval: values['customer-eval'],
     only: only as ModelName[],
     onlyGiven: values.only !== undefined,
     activate: values['no-activate'] !== true,
     help: values.help === true,
   };
+}
+
+const CUTOFF_OF_FILE = /_(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.parquet$/;
+const HORIZON_MS = 90 * 86_400_000;
+
+/** The cutoff a dataset file's name carries (datasetFile's format), or undefined. */
+export function cutoffOfFile(file: string): number | undefined {
+  const m = CUTOFF_OF_FILE.exec(file);
+  if (!m) return undefined;
+  const [, day, h, min, sec, ms] = m;
+  const t = Date.parse(`${day ?? ''}T${h ?? ''}:${min ?? ''}:${sec ?? ''}.${ms ?? ''}Z`);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * The customer revenue model's two training datasets in `dir`: `eval` the newest at least 90
+ * days before the newest of all (so its labels, the 90 days after it, had happened by then) and
+ * `train` the newest at least 90 days before `eval`; or why there are none.
+ */
+export function customerRevenuePair(dir: string): { train: string; eval: string } | string {
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.startsWith('training_dataset_'))
+        .map((f) => ({ file: join(dir, f), at: cutoffOfFile(f) }))
+        .filter((f): f is { file: string; at: number } => f.at !== undefined)
+        .sort((a, b) => a.at - b.at)
+    : [];
+  const newest = files.at(-1);
+  if (!newest) return `no training_dataset_*.parquet in ${dir}: run ./amato batch first`;
+  const evaluation = files.filter((f) => f.at <= newest.at - HORIZON_MS).at(-1);
+  const training = evaluation && files.filter((f) => f.at <= evaluation.at - HORIZON_MS).at(-1);
+  if (!evaluation || !training) {
+    return `no two training datasets 90 days apart and 90 days before the newest (${basename(newest.file)}) in ${dir}: ./amato batch writes them`;
+  }
+  return { train: training.file, eval: evaluation.file };
 }
 
 /** The newest file of a kind in the dataset folder (names carry the cutoff, so they sort). */
@@ -222,6 +274,17 @@ async function main(argv: readonly string[]): Promise<void> {
   );
   const campaignsFile =
     campaignModels.length > 0 ? (args.campaigns ?? newest(dir, 'campaign_days_')) : undefined;
+  let customerPair: { train: string; eval: string } | string | undefined;
+  if (args.only.includes('customer_revenue')) {
+    if (args.customerTrain !== undefined || args.customerEval !== undefined) {
+      if (args.customerTrain === undefined || args.customerEval === undefined)
+        throw new UsageError('--customer-train and --customer-eval go together');
+      customerPair = { train: args.customerTrain, eval: args.customerEval };
+    } else {
+      customerPair = customerRevenuePair(dir);
+      if (typeof customerPair === 'string' && args.onlyGiven) throw new UsageError(customerPair);
+    }
+  }
   const postgres = new PostgresService(config.postgres);
   const mysql = new MysqlService(config.mysql);
   const trained: Trained[] = [];
@@ -463,6 +526,43 @@ async function main(argv: readonly string[]): Promise<void> {
         });
       }
       done(versions.join(', '));
+    }
+
+    if (typeof customerPair === 'string') {
+      step('customer revenue');
+      done(`skipped: ${customerPair}`);
+    } else if (customerPair) {
+      const { train: trainFile, eval: evalFile } = customerPair;
+      step(`customer revenue (Python, ${basename(trainFile)} → ${basename(evalFile)})`);
+      const out = await python('amato_ml.customer_revenue', [
+        '--train',
+        resolve(trainFile),
+        '--eval',
+        resolve(evalFile),
+      ]);
+      const model = JSON.parse(readFileSync(join(out, 'customer-revenue.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const report = JSON.parse(
+        readFileSync(join(out, 'customer-revenue-report.json'), 'utf8'),
+      ) as Record<string, unknown>;
+      const markdown = readFileSync(join(out, 'customer-revenue-report.md'), 'utf8');
+      const version = await register(
+        'customer_revenue',
+        String(model.format),
+        readFileSync(join(out, String(model.onnx))),
+        {
+          model,
+          features: model.features,
+          cutoffs: model.cutoffs,
+          metrics: report,
+          dataset: `${basename(trainFile)} → ${basename(evalFile)}`,
+        },
+        markdown,
+      );
+      done(`version ${version}`);
+      trained.push({ name: 'customer_revenue', version, summary: markdown });
     }
   } finally {
     await Promise.all([postgres.close(), mysql.close()]);

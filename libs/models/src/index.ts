@@ -18,3 +18,4 @@ export * from './forecast/revenue-forecast';
 export * from './campaign/budget-allocation';
 export * from './campaign/campaign-outcome';
 export * from './campaign/campaign-response';
+export * from './customer-revenue';

@@ -1,5 +1,6 @@
 import { CampaignOutcomeModel } from '../campaign/campaign-outcome';
 import { CampaignResponse } from '../campaign/campaign-response';
+import { CustomerRevenueModel } from '../customer-revenue';
 import { RevenueForecast } from '../forecast/revenue-forecast';
 import { HdbscanModel } from '../hdbscan';
 import { JourneyModel } from '../journey';
@@ -18,6 +19,7 @@ export const MODEL_NAMES = [
   'revenue_forecast',
   'campaign_response',
   'campaign_outcome',
+  'customer_revenue',
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
@@ -61,4 +63,6 @@ export const MODEL_LOADERS: { readonly [N in ModelName]: ModelLoader } = {
   campaign_response: (version) => CampaignResponse.fromArtifact(json(version)),
   campaign_outcome: (version) =>
     CampaignOutcomeModel.load(new Uint8Array(version.artifact), version.metadata.model),
+  customer_revenue: (version) =>
+    CustomerRevenueModel.load(new Uint8Array(version.artifact), version.metadata.model),
 };
