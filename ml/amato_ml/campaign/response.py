@@ -244,7 +244,7 @@ def fit_response(days: pd.DataFrame, *, bootstrap: int = 200, seed: int = 0) -> 
         samples.append(_unpack(_solve(resample, levels, theta, (ceiling0, scale0)), levels))
 
     mean = curves.expected(encoded.channel, encoded.audience, encoded.kind, encoded.spend)
-    quality, dispersion = _spread(encoded, mean)
+    quality, dispersion = _spread(encoded, mean, levels.size)
     return ResponseFit(
         curves=curves,
         samples=samples,
@@ -258,8 +258,12 @@ def fit_response(days: pd.DataFrame, *, bootstrap: int = 200, seed: int = 0) -> 
     )
 
 
-def _spread(days: Encoded, mean: np.ndarray) -> tuple[float, float]:
-    """Quasi-Poisson dispersion of a day, and the spread of campaign quality beyond it."""
+def _spread(days: Encoded, mean: np.ndarray, parameters: int) -> tuple[float, float]:
+    """Quasi-Poisson dispersion of a day, and the spread of campaign quality beyond it.
+
+    The curves were fitted to these same campaigns, so their residuals are smaller than a new
+    campaign's will be: the quality variance is scaled up by campaigns / (campaigns −
+    parameters), the usual degrees-of-freedom correction, lest the intervals be too narrow."""
     positive = mean > 0
     dispersion = float(
         np.sum((days.revenue[positive] - mean[positive]) ** 2 / mean[positive])
@@ -271,5 +275,6 @@ def _spread(days: Encoded, mean: np.ndarray) -> tuple[float, float]:
     # Var(actual/expected) ≈ σ² + dispersion/expected per campaign; solve for σ² on the log scale.
     ratio = actual[usable] / expected[usable]
     noise = dispersion / expected[usable]
-    excess = float(np.mean((ratio - 1) ** 2 - noise))
+    n = int(usable.sum())
+    excess = float(np.mean((ratio - 1) ** 2 - noise)) * n / max(1, n - parameters)
     return float(np.sqrt(max(excess, 0.0))), dispersion
