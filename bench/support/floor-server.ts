@@ -2,7 +2,10 @@
  * The least a feature read can cost on this machine: a bare Fastify server whose route
  * GET /customers/:id/features answers with the customer's hash (one HGETALL) and nothing
  * else: no NestJS, no auth, no metrics, no feature derivation. POST /segment/customer and
- * /segment/batch parse the body and answer a fixed segment: the floor of bench/models.ts. bench/processor.ts measures it
+ * /segment/batch parse the body and answer a fixed segment: the floor of bench/models.ts.
+ * POST /forecast/revenue reads the customers named (one pipeline of HGETALL) and answers zeros,
+ * POST /campaign/optimize answers a fixed split: the floors of bench/forecasts.ts.
+ * bench/processor.ts measures it
  * with the same client and schedule as the real API, so the gap between the two is the API's
  * own cost and the rest is the machine's.
  *
@@ -53,6 +56,25 @@ async function main(): Promise<void> {
     return Array.isArray(body.customers)
       ? { results: body.customers.map(() => ({ segment: 0 })) }
       : { segment: 0 };
+  });
+  // The floor of a customer forecast: the body parsed, every named customer's hash read in one
+  // pipeline (what the API must read), a fixed answer.
+  app.post('/forecast/revenue', async (request) => {
+    const body = request.body as { customer_ids?: string[]; customers?: unknown[] };
+    if (Array.isArray(body.customer_ids)) {
+      const pipeline = redis.client.pipeline();
+      for (const id of body.customer_ids) pipeline.hgetall(`${prefix}:c:{${id}}`);
+      await pipeline.exec();
+      return {
+        predictions: body.customer_ids.map((customer_id) => ({ customer_id, expected_revenue: 0 })),
+      };
+    }
+    return { predictions: (body.customers ?? []).map(() => ({ expected_revenue: 0 })) };
+  });
+  // The floor of an optimisation: the body parsed, a fixed answer.
+  app.post('/campaign/optimize', (request) => {
+    const body = request.body as { channels?: { channel: string }[] };
+    return { allocation: (body.channels ?? []).map((c) => ({ channel: c.channel, spend: 0 })) };
   });
   await app.listen({ port, host: '127.0.0.1' });
   const stop = () => {
