@@ -128,3 +128,21 @@ def test_too_few_buyers_is_a_fit_error():
     rows = [customer(f"C{k}") for k in range(3)] + [never_bought()]
     with pytest.raises(bgnbd.FitError, match="at least 20 customers with a sale, got 3"):
         bgnbd.fit(bgnbd.inputs(dataset(rows).frame))
+
+
+def test_expected_purchases_equal_lifetimes_where_it_answers_and_stay_finite_where_it_does_not():
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 40, 500).astype(np.float64)
+    age = rng.uniform(1, 700, 500)
+    recency = np.where(x > 0, rng.uniform(0, 1, 500) * age, 0.0)
+    for params in [(0.243, 4.414, 0.793, 2.426), (0.9, 69.5, 0.029, 0.394)]:
+        fitter = bgnbd.BetaGeoFitter()
+        fitter.params_ = dict(zip(("r", "alpha", "a", "b"), params, strict=True))
+        with np.errstate(invalid="ignore"):
+            theirs = fitter.conditional_expected_number_of_purchases_up_to_time(90, x, recency, age)
+        ours = bgnbd.conditional_expected_purchases(params, 90, x, recency, age)
+        answered = np.isfinite(theirs)
+        np.testing.assert_allclose(ours[answered], theirs[answered], rtol=1e-9)
+        assert np.all(np.isfinite(ours)) and np.all(ours >= 0)
+    # The second population (a + b < 1) is where lifetimes gives NaN for x = 0.
+    assert not np.all(answered)

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import hyp2f1
 
 from amato_ml.customer_revenue.dataset import AGE, HORIZON_DAYS
 
@@ -105,8 +106,13 @@ class BgNbdGammaGamma:
         """Expected sales in the next `days`; 0 for a customer without a sale."""
         out = np.zeros(x.buyers.size)
         b = x.buyers
-        out[b] = self.purchases.conditional_expected_number_of_purchases_up_to_time(
-            days, x.frequency[b], x.recency[b], x.age[b]
+        params = self.purchases.params_
+        out[b] = conditional_expected_purchases(
+            (params["r"], params["alpha"], params["a"], params["b"]),
+            days,
+            x.frequency[b],
+            x.recency[b],
+            x.age[b],
         )
         return _finite(out, "BG/NBD's expected purchases")
 
@@ -120,6 +126,36 @@ class BgNbdGammaGamma:
     def predict(self, x: BgNbdInputs, days: float = HORIZON_DAYS) -> np.ndarray:
         """Expected revenue over the next `days`: purchases × value, 0 without a sale."""
         return self.expected_purchases(x, days) * self.expected_value(x)
+
+
+def conditional_expected_purchases(
+    params: tuple[float, float, float, float],
+    t: float,
+    frequency: np.ndarray,
+    recency: np.ndarray,
+    age: np.ndarray,
+) -> np.ndarray:
+    """E[purchases in (T, T + t] | x, t_x, T] (Fader, Hardie & Lee 2005, eq. 10).
+
+    lifetimes 0.11 takes the logarithm of the Gauss hypergeometric term, which is negative when
+    a + b + x < 1 (a customer without a repeat sale in a population whose dropout is rare), and
+    returns NaN for them. Here the term is used as it is, and only where it overflows (large x)
+    through the Euler transform in logarithms, as lifetimes does; otherwise the same formula.
+    """
+    r, alpha, a, b = params
+    x = np.asarray(frequency, dtype=np.float64)
+    tx = np.asarray(recency, dtype=np.float64)
+    big_t = np.asarray(age, dtype=np.float64)
+    _a, _b, _c = r + x, b + x, a + b + x - 1
+    z = t / (alpha + big_t + t)
+    shrink = (r + x) * np.log((alpha + big_t) / (alpha + t + big_t))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        hyp = hyp2f1(_a, _b, _c, z)
+        euler = np.log(hyp2f1(_c - _a, _c - _b, _c, z)) + (_c - _a - _b) * np.log(1 - z)
+        product = np.where(np.isfinite(hyp), hyp * np.exp(shrink), np.exp(euler + shrink))
+        numerator = (a + b + x - 1) / (a - 1) * (1 - product)
+        denominator = 1 + (x > 0) * (a / (b + x - 1)) * ((alpha + big_t) / (alpha + tx)) ** (r + x)
+    return numerator / denominator
 
 
 def fit_bgnbd(
