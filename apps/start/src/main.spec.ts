@@ -1,0 +1,28 @@
+import { headline } from './main';
+
+describe("the main job's summary", () => {
+  it.each([
+    [{ metrics: { silhouette: 0.41234 } }, 'silhouette 0.412'],
+    [{ metrics: { holdout: { model: { auc: 0.8123 } } } }, 'holdout ROC AUC 0.812'],
+    [
+      { metrics: { backtest: { improvement_pct: { mae: 35.52 } } } },
+      'backtest MAE 35.5% below the seasonal-naive forecast',
+    ],
+    [
+      { metrics: { holdout: { mae_improvement_over_last_90_days_pct: 14.2 } } },
+      'MAE 14.2% below "last 90 days" on the holdout',
+    ],
+    [
+      {
+        metrics: {
+          backtest: { metrics: { response_curves: { roas: { mae_vs_baseline: 0.708 } } } },
+        },
+      },
+      "ROAS MAE 70.8% below the channel's ROAS on held-out campaigns",
+    ],
+    [{ metrics: { something: 'else' } }, ''],
+    [{}, ''],
+  ])("names a model's headline figure from its metadata %j", (metadata, expected) => {
+    expect(headline(metadata)).toBe(expected);
+  });
+});

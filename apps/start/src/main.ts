@@ -1,0 +1,170 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { exitOnFailure, setLogLevel, UsageError, createLogger } from '@amato/common';
+import { loadConfig, type AppConfig } from '@amato/config';
+import { topicsFor } from '@amato/contracts';
+import { KafkaService } from '@amato/kafka';
+import { ModelRegistry } from '@amato/models';
+import { MongoService } from '@amato/mongo';
+import { MysqlService } from '@amato/mysql';
+import { PostgresService } from '@amato/postgres';
+import {
+  MONGO_COLLECTIONS,
+  MYSQL_TABLES,
+  POSTGRES_TABLES,
+  SINK_STREAMS,
+  storeCounts,
+} from '@amato/sink';
+
+const logger = createLogger('start');
+
+const HELP = `amato start's steps around the batch: waiting for the sink, and the summary.
+
+usage: node --import tsx apps/start/src/main.ts <command> [options]   (./amato start runs them)
+
+commands:
+  wait-landed   wait until the sink has landed every event published so far: its consumer
+                groups have committed up to the end of every stream's topic (lag 0), printing
+                the lag as it falls; exits 1 if it stops falling for --stall seconds
+  summary       print what the stores hold, table by table, and the active models with their
+                headline figures
+
+options:
+  --stall S     wait-landed: seconds without progress before giving up (default 120)
+  -h, --help    this text`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const count = (n: number) => n.toLocaleString('en');
+
+/** The sink's lag over every stream, each group on its stream's topic. */
+async function sinkLag(kafka: KafkaService, config: AppConfig): Promise<number> {
+  const topics = topicsFor(config.kafka.topicPrefix);
+  let lag = 0;
+  for (const stream of SINK_STREAMS) {
+    lag += await kafka.groupLag(`${config.sink.groupId}.${stream}`, [topics[stream]]);
+  }
+  return lag;
+}
+
+async function waitLanded(config: AppConfig, stallSeconds: number): Promise<void> {
+  const kafka = await new KafkaService(config.kafka).connect();
+  const started = performance.now();
+  try {
+    let best = Infinity;
+    let lastProgress = performance.now();
+    const tty = process.stdout.isTTY;
+    for (;;) {
+      const lag = await sinkLag(kafka, config);
+      if (lag === 0) break;
+      if (lag < best) {
+        best = lag;
+        lastProgress = performance.now();
+      }
+      const line = `waiting for the sink to land everything: ${count(lag)} events to go`;
+      process.stdout.write(tty ? `\r${line}   ` : `${line}\n`);
+      if (performance.now() - lastProgress > stallSeconds * 1000) {
+        throw new Error(
+          `the sink has not landed anything for ${stallSeconds} s (${count(lag)} events to go): see .stack/logs/sink.log`,
+        );
+      }
+      await sleep(tty ? 1000 : 5000);
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(
+      `${tty ? '\r' : ''}the sink has landed every event (${seconds} s)      \n`,
+    );
+  } finally {
+    await kafka.close();
+  }
+}
+
+/** A model's headline figure from its registered metadata, when it has one. */
+export function headline(metadata: Readonly<Record<string, unknown>>): string {
+  const m = metadata.metrics as Record<string, unknown> | undefined;
+  if (!m) return '';
+  const pick = (path: string[]): unknown =>
+    path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], m);
+  const silhouette = pick(['silhouette']);
+  if (typeof silhouette === 'number') return `silhouette ${silhouette.toFixed(3)}`;
+  const auc = pick(['holdout', 'model', 'auc']);
+  if (typeof auc === 'number') return `holdout ROC AUC ${auc.toFixed(3)}`;
+  const forecast = pick(['backtest', 'improvement_pct', 'mae']);
+  if (typeof forecast === 'number')
+    return `backtest MAE ${forecast.toFixed(1)}% below the seasonal-naive forecast`;
+  const customer = pick(['holdout', 'mae_improvement_over_last_90_days_pct']);
+  if (typeof customer === 'number')
+    return `MAE ${customer.toFixed(1)}% below "last 90 days" on the holdout`;
+  const curves = pick(['backtest', 'metrics', 'response_curves', 'roas', 'mae_vs_baseline']);
+  if (typeof curves === 'number')
+    return `ROAS MAE ${(curves * 100).toFixed(1)}% below the channel's ROAS on held-out campaigns`;
+  return '';
+}
+
+async function summary(config: AppConfig): Promise<void> {
+  const mysql = new MysqlService(config.mysql);
+  const postgres = new PostgresService(config.postgres);
+  const mongo = new MongoService(config.mongo);
+  try {
+    await Promise.all([mysql.connect(), postgres.connect(), mongo.connect()]);
+    const counts = await storeCounts(
+      { mysql, postgres, mongo },
+      {
+        mysqlDatabase: config.mysql.database,
+        postgresSchema: config.postgres.schema,
+        mongoDatabase: config.mongo.database,
+      },
+    );
+    const width = Math.max(...Object.keys(counts).map((t) => t.length));
+    console.log('what the stores hold:');
+    for (const [store, tables] of [
+      ['MySQL', MYSQL_TABLES],
+      ['PostgreSQL', POSTGRES_TABLES],
+      ['MongoDB', MONGO_COLLECTIONS],
+    ] as const) {
+      console.log(`  ${store}`);
+      for (const table of tables)
+        console.log(`    ${table.padEnd(width)}  ${count(counts[table] ?? 0).padStart(10)}`);
+    }
+    const models = (await new ModelRegistry(postgres, config.postgres.schema).list()).filter(
+      (v) => v.active,
+    );
+    console.log(models.length === 0 ? 'no model is active' : 'active models:');
+    for (const v of models) {
+      const figure = headline(v.metadata);
+      console.log(`  ${v.name} v${v.version}${figure ? `: ${figure}` : ''}`);
+    }
+  } finally {
+    await Promise.all([mysql.close(), postgres.close(), mongo.close()]);
+  }
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { stall: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const stall = Number(values.stall ?? '120');
+  if (!(Number.isInteger(stall) && stall > 0))
+    throw new UsageError(`--stall must be a whole number of seconds, got "${values.stall ?? ''}"`);
+  const config = loadConfig();
+  // The terminal is for a person: the libraries' info lines go to the services' logs.
+  setLogLevel('warn');
+  const [command] = positionals;
+  if (command === 'wait-landed') await waitLanded(config, stall);
+  else if (command === 'summary') await summary(config);
+  else
+    throw new UsageError(`unknown command "${command ?? ''}": wait-landed or summary (see --help)`);
+}
+
+if (require.main === module) main(process.argv.slice(2)).catch(exitOnFailure('start', logger));
