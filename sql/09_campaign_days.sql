@@ -5,6 +5,8 @@
 -- (target_segment, 'everyone' when it has none), start date, planned duration in days, total and
 -- daily budget (the budget spread evenly over the duration), then the day's date, its index in
 -- the campaign (0 for the first day), and its impressions, clicks, conversions, spend and revenue.
+-- A day reported outside its campaign's dates (01_data_cleanup.sql flags it as
+-- campaign_performance_outside_dates) is left out: its spend belongs to no planned campaign.
 
 CREATE TABLE ${analytics}.campaign_days AS
 SELECT k.campaign_id,
@@ -25,3 +27,4 @@ SELECT k.campaign_id,
 FROM ${postgresql}.campaign_performance p
 JOIN ${postgresql}.campaigns k ON k.campaign_id = p.campaign_id
 WHERE p.performance_date < CAST(${as_of} AS date)
+  AND p.performance_date BETWEEN k.start_date AND k.end_date

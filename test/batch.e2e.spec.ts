@@ -202,7 +202,9 @@ describe('the batch', () => {
          k.end_date - k.start_date + 1 AS days, k.budget::text AS budget, p.spend::text AS spend,
          p.revenue::text AS revenue, p.conversions
        FROM ${name}.campaign_performance p JOIN ${name}.campaigns k USING (campaign_id)
-       WHERE p.performance_date < $1::date ORDER BY day, campaign_id`,
+       WHERE p.performance_date < $1::date
+         AND p.performance_date BETWEEN k.start_date AND k.end_date
+       ORDER BY day, campaign_id`,
       ['2026-01-02'],
     );
     expect(rows.length).toBeGreaterThan(0);

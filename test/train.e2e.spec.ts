@@ -129,6 +129,24 @@ describe('./amato train', () => {
     await expect(bad).rejects.toMatchObject({
       stderr: expect.stringMatching(/unknown model "xgboost"/) as unknown,
     });
+    // A model that fails is said and the run exits 1, but the others are still trained.
+    const partly = train([
+      '--only',
+      'campaign_outcome,kmeans',
+      '--campaigns',
+      join(dir, 'no-such-file.parquet'),
+      '--no-activate',
+    ]);
+    const failure = (await partly.then(
+      () => ({}),
+      (err: unknown) => err,
+    )) as { code?: number; stdout?: string; stderr?: string };
+    expect(failure.code).toBe(1);
+    expect(failure.stdout).toMatch(/campaign models .* failed: .*no such file/);
+    expect(`${failure.stdout ?? ''}${failure.stderr ?? ''}`).toMatch(
+      /1 model\(s\) failed to train, the others were trained/,
+    );
+    expect((await registry.list('kmeans')).map((v) => v.version)).toEqual([3, 2, 1]);
   }, 120_000);
 });
 

@@ -288,6 +288,19 @@ async function main(argv: readonly string[]): Promise<void> {
   const postgres = new PostgresService(config.postgres);
   const mysql = new MysqlService(config.mysql);
   const trained: Trained[] = [];
+  const failed: { name: string; error: string }[] = [];
+  /** One model's training: a failure is said and kept, and the other models still train. */
+  const attempt = async (name: string, train: () => Promise<void>) => {
+    try {
+      await train();
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      done(`failed: ${message}`);
+      logger.error({ err, model: name }, 'a model failed to train');
+      failed.push({ name, error: message });
+    }
+  };
   try {
     await Promise.all([postgres.connect(), mysql.connect()]);
     await applyPostgresSchema(postgres, config.postgres.schema);
@@ -327,242 +340,253 @@ async function main(argv: readonly string[]): Promise<void> {
       return version.version;
     };
 
-    if (args.only.includes('kmeans') && datasetFile) {
-      step('kmeans');
-      const { artifact, report } = trainKmeans(SEGMENTATION_FEATURES, vectors, { seed: 42 });
-      const version = await register(
-        'kmeans',
-        artifact.format,
-        Buffer.from(JSON.stringify(artifact)),
-        {
-          features: artifact.features,
-          metrics: report,
-          dataset: basename(datasetFile),
-          training_rows: vectors.length,
-        },
-        kmeansReport(report),
-      );
-      const model = KmeansModel.fromArtifact(artifact, SEGMENTATION_FEATURES);
-      const assigned = vectors.map((v, i) => ({
-        customerId: customers[i] ?? '',
-        ...model.assign(v),
-      }));
-      await writeSegmentAssignments(
-        mysql,
-        config.mysql.database,
-        'kmeans',
-        version,
-        artifact.segments.map((s) => ({ label: s.label, name: s.name, profile: profileOf(s) })),
-        assigned.map((a) => ({
-          customerId: a.customerId,
-          label: a.segment,
-          confidence: a.confidence,
-        })),
-      );
-      done(`version ${version}: k = ${report.k}, silhouette ${report.silhouette.toFixed(3)}`);
-      trained.push({ name: 'kmeans', version, summary: kmeansReport(report) });
-    }
-
-    if (args.only.includes('hdbscan') && datasetFile) {
-      step('hdbscan (Python)');
-      const out = await python('amato_ml.segmentation', ['--dataset', resolve(datasetFile)]);
-      const bytes = readFileSync(join(out, 'hdbscan.json'));
-      const report = JSON.parse(readFileSync(join(out, 'hdbscan-report.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      const markdown = readFileSync(join(out, 'hdbscan-report.md'), 'utf8');
-      const version = await register(
-        'hdbscan',
-        'amato.hdbscan.v1',
-        bytes,
-        {
-          features: SEGMENTATION_FEATURES,
-          metrics: report,
-          dataset: basename(datasetFile),
-          training_rows: vectors.length,
-        },
-        markdown,
-      );
-      const model = HdbscanModel.fromArtifact(JSON.parse(bytes.toString('utf8')));
-      const assigned = model.assignMany(vectors);
-      const names = hdbscanSegmentNames(model);
-      await writeSegmentAssignments(
-        mysql,
-        config.mysql.database,
-        'hdbscan',
-        version,
-        [
-          ...model.clusters.map((c) => ({
-            label: c.label,
-            name: names.get(c.label) ?? `Cluster ${c.label}`,
-            profile: { ...c.means, size: c.size },
-          })),
-          { label: NOISE.segment, name: NOISE.name, profile: { size: model.noiseSize } },
-        ],
-        assigned.map((a, i) => ({
-          customerId: customers[i] ?? '',
-          label: a.label,
-          confidence: a.probability,
-        })),
-      );
-      done(`version ${version}: ${model.clusters.length} clusters, ${model.noiseSize} noise`);
-      trained.push({ name: 'hdbscan', version, summary: markdown });
-    }
-
-    if (args.only.includes('journey') && prefixesFile) {
-      step(`journey (Python, ${basename(prefixesFile)})`);
-      const out = await python('amato_ml.journey', ['--dataset', resolve(prefixesFile)]);
-      const onnx = readFileSync(join(out, 'journey.onnx'));
-      const model = JSON.parse(readFileSync(join(out, 'journey.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      const report = JSON.parse(readFileSync(join(out, 'journey-report.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      const markdown = readFileSync(join(out, 'journey-report.md'), 'utf8');
-      const version = await register(
-        'journey',
-        String(model.format),
-        onnx,
-        {
-          model,
-          features: model.features,
-          metrics: report,
-          dataset: basename(prefixesFile),
-        },
-        markdown,
-      );
-      done(`version ${version}`);
-      trained.push({ name: 'journey', version, summary: markdown });
-    }
-
-    if (args.only.includes('revenue_forecast') && revenueFile) {
-      step(`revenue forecast (Python, ${basename(revenueFile)})`);
-      const out = await python('amato_ml.forecast', ['--dataset', resolve(revenueFile)]);
-      const bytes = readFileSync(join(out, 'revenue-forecast.json'));
-      const forecast = RevenueForecast.fromArtifact(JSON.parse(bytes.toString('utf8')));
-      const report = JSON.parse(
-        readFileSync(join(out, 'revenue-forecast-report.json'), 'utf8'),
-      ) as Record<string, unknown>;
-      const markdown = readFileSync(join(out, 'revenue-forecast-report.md'), 'utf8');
-      const version = await register(
-        'revenue_forecast',
-        REVENUE_FORECAST_FORMAT,
-        bytes,
-        {
-          model: forecast.artifact.model,
-          history: forecast.artifact.history,
-          cutoff: forecast.cutoff,
-          horizon_days: forecast.horizonDays,
-          metrics: report,
-          dataset: basename(revenueFile),
-        },
-        markdown,
-      );
-      done(`version ${version}: ${forecast.horizonDays} days after ${forecast.cutoff}`);
-      trained.push({ name: 'revenue_forecast', version, summary: markdown });
-    }
-
-    let campaignOut: string | undefined;
-    if (campaignsFile) {
-      step(`campaign models (Python, ${basename(campaignsFile)})`);
-      try {
-        campaignOut = await python('amato_ml.campaign', ['--dataset', resolve(campaignsFile)]);
-      } catch (err) {
-        // A small shop has too few campaigns for the campaign models; the others still train,
-        // unless these were asked for by name.
-        if (!(err instanceof PythonStepError && err.code === TOO_FEW_CAMPAIGNS) || args.onlyGiven)
-          throw err;
-        done(`skipped: ${err.detail.replace(/^error: /, '')}`);
-      }
-    }
-    const out = campaignOut;
-    if (campaignsFile && out) {
-      const report = JSON.parse(readFileSync(join(out, 'campaign-report.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      const markdown = readFileSync(join(out, 'campaign-report.md'), 'utf8');
-      const dataset = basename(campaignsFile);
-      const versions: string[] = [];
-      if (campaignModels.includes('campaign_response')) {
-        const bytes = readFileSync(join(out, 'campaign-response.json'));
-        const curves = CampaignResponse.fromArtifact(JSON.parse(bytes.toString('utf8')));
+    if (args.only.includes('kmeans') && datasetFile)
+      await attempt('kmeans', async () => {
+        step('kmeans');
+        const { artifact, report } = trainKmeans(SEGMENTATION_FEATURES, vectors, { seed: 42 });
         const version = await register(
-          'campaign_response',
-          CAMPAIGN_RESPONSE_FORMAT,
+          'kmeans',
+          artifact.format,
+          Buffer.from(JSON.stringify(artifact)),
+          {
+            features: artifact.features,
+            metrics: report,
+            dataset: basename(datasetFile),
+            training_rows: vectors.length,
+          },
+          kmeansReport(report),
+        );
+        const model = KmeansModel.fromArtifact(artifact, SEGMENTATION_FEATURES);
+        const assigned = vectors.map((v, i) => ({
+          customerId: customers[i] ?? '',
+          ...model.assign(v),
+        }));
+        await writeSegmentAssignments(
+          mysql,
+          config.mysql.database,
+          'kmeans',
+          version,
+          artifact.segments.map((s) => ({ label: s.label, name: s.name, profile: profileOf(s) })),
+          assigned.map((a) => ({
+            customerId: a.customerId,
+            label: a.segment,
+            confidence: a.confidence,
+          })),
+        );
+        done(`version ${version}: k = ${report.k}, silhouette ${report.silhouette.toFixed(3)}`);
+        trained.push({ name: 'kmeans', version, summary: kmeansReport(report) });
+      });
+
+    if (args.only.includes('hdbscan') && datasetFile)
+      await attempt('hdbscan', async () => {
+        step('hdbscan (Python)');
+        const out = await python('amato_ml.segmentation', ['--dataset', resolve(datasetFile)]);
+        const bytes = readFileSync(join(out, 'hdbscan.json'));
+        const report = JSON.parse(readFileSync(join(out, 'hdbscan-report.json'), 'utf8')) as Record<
+          string,
+          unknown
+        >;
+        const markdown = readFileSync(join(out, 'hdbscan-report.md'), 'utf8');
+        const version = await register(
+          'hdbscan',
+          'amato.hdbscan.v1',
           bytes,
           {
-            channels: curves.channels,
-            skipped_channels: curves.artifact.skipped_channels,
-            trained_on: curves.artifact.trained_on,
+            features: SEGMENTATION_FEATURES,
             metrics: report,
-            dataset,
+            dataset: basename(datasetFile),
+            training_rows: vectors.length,
           },
           markdown,
         );
-        versions.push(`campaign_response v${version}`);
-        trained.push({ name: 'campaign_response', version, summary: markdown });
-      }
-      if (campaignModels.includes('campaign_outcome')) {
-        const model = JSON.parse(
-          readFileSync(join(out, 'campaign-outcome.json'), 'utf8'),
-        ) as Record<string, unknown>;
+        const model = HdbscanModel.fromArtifact(JSON.parse(bytes.toString('utf8')));
+        const assigned = model.assignMany(vectors);
+        const names = hdbscanSegmentNames(model);
+        await writeSegmentAssignments(
+          mysql,
+          config.mysql.database,
+          'hdbscan',
+          version,
+          [
+            ...model.clusters.map((c) => ({
+              label: c.label,
+              name: names.get(c.label) ?? `Cluster ${c.label}`,
+              profile: { ...c.means, size: c.size },
+            })),
+            { label: NOISE.segment, name: NOISE.name, profile: { size: model.noiseSize } },
+          ],
+          assigned.map((a, i) => ({
+            customerId: customers[i] ?? '',
+            label: a.label,
+            confidence: a.probability,
+          })),
+        );
+        done(`version ${version}: ${model.clusters.length} clusters, ${model.noiseSize} noise`);
+        trained.push({ name: 'hdbscan', version, summary: markdown });
+      });
+
+    if (args.only.includes('journey') && prefixesFile)
+      await attempt('journey', async () => {
+        step(`journey (Python, ${basename(prefixesFile)})`);
+        const out = await python('amato_ml.journey', ['--dataset', resolve(prefixesFile)]);
+        const onnx = readFileSync(join(out, 'journey.onnx'));
+        const model = JSON.parse(readFileSync(join(out, 'journey.json'), 'utf8')) as Record<
+          string,
+          unknown
+        >;
+        const report = JSON.parse(readFileSync(join(out, 'journey-report.json'), 'utf8')) as Record<
+          string,
+          unknown
+        >;
+        const markdown = readFileSync(join(out, 'journey-report.md'), 'utf8');
         const version = await register(
-          'campaign_outcome',
+          'journey',
           String(model.format),
-          readFileSync(join(out, 'campaign-outcome.onnx')),
-          { model, features: model.features, metrics: model.backtest, dataset },
+          onnx,
+          {
+            model,
+            features: model.features,
+            metrics: report,
+            dataset: basename(prefixesFile),
+          },
           markdown,
         );
-        versions.push(`campaign_outcome v${version}`);
-        trained.push({
-          name: 'campaign_outcome',
-          version,
-          summary: 'Backtested with the campaign response curves: see campaign_response.',
-        });
-      }
-      done(versions.join(', '));
-    }
+        done(`version ${version}`);
+        trained.push({ name: 'journey', version, summary: markdown });
+      });
+
+    if (args.only.includes('revenue_forecast') && revenueFile)
+      await attempt('revenue_forecast', async () => {
+        step(`revenue forecast (Python, ${basename(revenueFile)})`);
+        const out = await python('amato_ml.forecast', ['--dataset', resolve(revenueFile)]);
+        const bytes = readFileSync(join(out, 'revenue-forecast.json'));
+        const forecast = RevenueForecast.fromArtifact(JSON.parse(bytes.toString('utf8')));
+        const report = JSON.parse(
+          readFileSync(join(out, 'revenue-forecast-report.json'), 'utf8'),
+        ) as Record<string, unknown>;
+        const markdown = readFileSync(join(out, 'revenue-forecast-report.md'), 'utf8');
+        const version = await register(
+          'revenue_forecast',
+          REVENUE_FORECAST_FORMAT,
+          bytes,
+          {
+            model: forecast.artifact.model,
+            history: forecast.artifact.history,
+            cutoff: forecast.cutoff,
+            horizon_days: forecast.horizonDays,
+            metrics: report,
+            dataset: basename(revenueFile),
+          },
+          markdown,
+        );
+        done(`version ${version}: ${forecast.horizonDays} days after ${forecast.cutoff}`);
+        trained.push({ name: 'revenue_forecast', version, summary: markdown });
+      });
+
+    if (campaignsFile)
+      await attempt('campaign models', async () => {
+        let campaignOut: string | undefined;
+        if (campaignsFile) {
+          step(`campaign models (Python, ${basename(campaignsFile)})`);
+          try {
+            campaignOut = await python('amato_ml.campaign', ['--dataset', resolve(campaignsFile)]);
+          } catch (err) {
+            // A small shop has too few campaigns for the campaign models; the others still train,
+            // unless these were asked for by name.
+            if (
+              !(err instanceof PythonStepError && err.code === TOO_FEW_CAMPAIGNS) ||
+              args.onlyGiven
+            )
+              throw err;
+            done(`skipped: ${err.detail.replace(/^error: /, '')}`);
+          }
+        }
+        const out = campaignOut;
+        if (campaignsFile && out) {
+          const report = JSON.parse(
+            readFileSync(join(out, 'campaign-report.json'), 'utf8'),
+          ) as Record<string, unknown>;
+          const markdown = readFileSync(join(out, 'campaign-report.md'), 'utf8');
+          const dataset = basename(campaignsFile);
+          const versions: string[] = [];
+          if (campaignModels.includes('campaign_response')) {
+            const bytes = readFileSync(join(out, 'campaign-response.json'));
+            const curves = CampaignResponse.fromArtifact(JSON.parse(bytes.toString('utf8')));
+            const version = await register(
+              'campaign_response',
+              CAMPAIGN_RESPONSE_FORMAT,
+              bytes,
+              {
+                channels: curves.channels,
+                skipped_channels: curves.artifact.skipped_channels,
+                trained_on: curves.artifact.trained_on,
+                metrics: report,
+                dataset,
+              },
+              markdown,
+            );
+            versions.push(`campaign_response v${version}`);
+            trained.push({ name: 'campaign_response', version, summary: markdown });
+          }
+          if (campaignModels.includes('campaign_outcome')) {
+            const model = JSON.parse(
+              readFileSync(join(out, 'campaign-outcome.json'), 'utf8'),
+            ) as Record<string, unknown>;
+            const version = await register(
+              'campaign_outcome',
+              String(model.format),
+              readFileSync(join(out, 'campaign-outcome.onnx')),
+              { model, features: model.features, metrics: model.backtest, dataset },
+              markdown,
+            );
+            versions.push(`campaign_outcome v${version}`);
+            trained.push({
+              name: 'campaign_outcome',
+              version,
+              summary: 'Backtested with the campaign response curves: see campaign_response.',
+            });
+          }
+          done(versions.join(', '));
+        }
+      });
 
     if (typeof customerPair === 'string') {
       step('customer revenue');
       done(`skipped: ${customerPair}`);
     } else if (customerPair) {
-      const { train: trainFile, eval: evalFile } = customerPair;
-      step(`customer revenue (Python, ${basename(trainFile)} → ${basename(evalFile)})`);
-      const out = await python('amato_ml.customer_revenue', [
-        '--train',
-        resolve(trainFile),
-        '--eval',
-        resolve(evalFile),
-      ]);
-      const model = JSON.parse(readFileSync(join(out, 'customer-revenue.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      const report = JSON.parse(
-        readFileSync(join(out, 'customer-revenue-report.json'), 'utf8'),
-      ) as Record<string, unknown>;
-      const markdown = readFileSync(join(out, 'customer-revenue-report.md'), 'utf8');
-      const version = await register(
-        'customer_revenue',
-        String(model.format),
-        readFileSync(join(out, String(model.onnx))),
-        {
-          model,
-          features: model.features,
-          cutoffs: model.cutoffs,
-          metrics: report,
-          dataset: `${basename(trainFile)} → ${basename(evalFile)}`,
-        },
-        markdown,
-      );
-      done(`version ${version}`);
-      trained.push({ name: 'customer_revenue', version, summary: markdown });
+      const pair = customerPair;
+      await attempt('customer_revenue', async () => {
+        const { train: trainFile, eval: evalFile } = pair;
+        step(`customer revenue (Python, ${basename(trainFile)} → ${basename(evalFile)})`);
+        const out = await python('amato_ml.customer_revenue', [
+          '--train',
+          resolve(trainFile),
+          '--eval',
+          resolve(evalFile),
+        ]);
+        const model = JSON.parse(
+          readFileSync(join(out, 'customer-revenue.json'), 'utf8'),
+        ) as Record<string, unknown>;
+        const report = JSON.parse(
+          readFileSync(join(out, 'customer-revenue-report.json'), 'utf8'),
+        ) as Record<string, unknown>;
+        const markdown = readFileSync(join(out, 'customer-revenue-report.md'), 'utf8');
+        const version = await register(
+          'customer_revenue',
+          String(model.format),
+          readFileSync(join(out, String(model.onnx))),
+          {
+            model,
+            features: model.features,
+            cutoffs: model.cutoffs,
+            metrics: report,
+            dataset: `${basename(trainFile)} → ${basename(evalFile)}`,
+          },
+          markdown,
+        );
+        done(`version ${version}`);
+        trained.push({ name: 'customer_revenue', version, summary: markdown });
+      });
     }
   } finally {
     await Promise.all([postgres.close(), mysql.close()]);
@@ -571,6 +595,13 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(
       `\n── ${t.name} v${t.version}${args.activate ? ' (active)' : ''}\n${t.summary.trim()}`,
     );
+  if (failed.length > 0) {
+    throw new Error(
+      `${failed.length} model(s) failed to train, the others were trained: ${failed
+        .map((f) => `${f.name} (${f.error})`)
+        .join('; ')}`,
+    );
+  }
 }
 
 function profileOf(s: {
