@@ -9,7 +9,7 @@ describe("the main job's summary", () => {
       'backtest MAE 35.5% below the seasonal-naive forecast',
     ],
     [
-      { metrics: { holdout: { mae_improvement_over_last_90_days_pct: 14.2 } } },
+      { metrics: { mae_improvement_over_last_90_days_pct: { gbt: 14.2, zero: -8.6 } } },
       'MAE 14.2% below "last 90 days" on the holdout',
     ],
     [

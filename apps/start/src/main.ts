@@ -91,7 +91,7 @@ export function headline(metadata: Readonly<Record<string, unknown>>): string {
   const forecast = pick(['backtest', 'improvement_pct', 'mae']);
   if (typeof forecast === 'number')
     return `backtest MAE ${forecast.toFixed(1)}% below the seasonal-naive forecast`;
-  const customer = pick(['holdout', 'mae_improvement_over_last_90_days_pct']);
+  const customer = pick(['mae_improvement_over_last_90_days_pct', 'gbt']);
   if (typeof customer === 'number')
     return `MAE ${customer.toFixed(1)}% below "last 90 days" on the holdout`;
   const curves = pick(['backtest', 'metrics', 'response_curves', 'roas', 'mae_vs_baseline']);
