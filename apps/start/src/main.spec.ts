@@ -1,4 +1,4 @@
-import { headline } from './main';
+import { compareCounts, headline } from './main';
 
 describe("the main job's summary", () => {
   it.each([
@@ -24,5 +24,26 @@ describe("the main job's summary", () => {
     [{}, ''],
   ])("names a model's headline figure from its metadata %j", (metadata, expected) => {
     expect(headline(metadata)).toBe(expected);
+  });
+});
+
+describe('compareCounts', () => {
+  it('puts each table beside the generated count and names those that differ', () => {
+    const stored = { customers: 200, transactions: 1_000, sessions: 2_000 };
+    const { lines, differing } = compareCounts(stored, {
+      customers: 200,
+      transactions: 999,
+      sessions: 2_000,
+    });
+    expect(differing).toEqual(['transactions']);
+    expect(lines.find((l) => l.includes('transactions'))).toMatch(/1,000 +999 +≠$/);
+    expect(lines.find((l) => l.includes('customers'))).not.toMatch(/≠/);
+    expect(lines).toContain('  MongoDB');
+  });
+
+  it('lists the stored counts alone when there is nothing to compare with', () => {
+    const { lines, differing } = compareCounts({ customers: 5 }, undefined);
+    expect(differing).toEqual([]);
+    expect(lines.find((l) => l.includes('customers'))).toMatch(/customers +5$/);
   });
 });

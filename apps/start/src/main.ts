@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { exitOnFailure, setLogLevel, UsageError, createLogger } from '@amato/common';
 import { loadConfig, type AppConfig } from '@amato/config';
 import { topicsFor } from '@amato/contracts';
+import { Dataset } from '@amato/generator';
 import { KafkaService } from '@amato/kafka';
 import { ModelRegistry } from '@amato/models';
 import { MongoService } from '@amato/mongo';
@@ -26,11 +27,15 @@ commands:
   wait-landed   wait until the sink has landed every event published so far: its consumer
                 groups have committed up to the end of every stream's topic (lag 0), printing
                 the lag as it falls; exits 1 if it stops falling for --stall seconds
-  summary       print what the stores hold, table by table, and the active models with their
-                headline figures
+  summary       print what the stores hold, table by table, beside what the generated data set
+                has when --scale and --end say which (the one ./amato start published), and the
+                active models with their headline figures
 
 options:
   --stall S     wait-landed: seconds without progress before giving up (default 120)
+  --scale X, --end DATE, --seed N
+                summary: the generated data set to compare with (the generator's options;
+                seed default 42)
   -h, --help    this text`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -100,7 +105,36 @@ export function headline(metadata: Readonly<Record<string, unknown>>): string {
   return '';
 }
 
-async function summary(config: AppConfig): Promise<void> {
+/** Each table's rows beside the generated set's, and whether every one matches. */
+export function compareCounts(
+  stored: Readonly<Record<string, number>>,
+  generated: Readonly<Record<string, number>> | undefined,
+): { lines: string[]; differing: string[] } {
+  const width = Math.max(...Object.keys(stored).map((t) => t.length));
+  const lines = [generated ? `  ${''.padEnd(width + 2)}      stored   generated` : ''];
+  const differing: string[] = [];
+  for (const [store, tables] of [
+    ['MySQL', MYSQL_TABLES],
+    ['PostgreSQL', POSTGRES_TABLES],
+    ['MongoDB', MONGO_COLLECTIONS],
+  ] as const) {
+    lines.push(`  ${store}`);
+    for (const table of tables) {
+      const n = stored[table] ?? 0;
+      const want = generated?.[table];
+      if (want !== undefined && want !== n) differing.push(table);
+      const beside =
+        want === undefined ? '' : `  ${count(want).padStart(10)}${want === n ? '' : '  ≠'}`;
+      lines.push(`    ${table.padEnd(width)}  ${count(n).padStart(10)}${beside}`);
+    }
+  }
+  return { lines: lines.filter((l) => l !== ''), differing };
+}
+
+async function summary(
+  config: AppConfig,
+  generated: { scale: number; end: Date; seed: number } | undefined,
+): Promise<void> {
   const mysql = new MysqlService(config.mysql);
   const postgres = new PostgresService(config.postgres);
   const mongo = new MongoService(config.mongo);
@@ -114,17 +148,16 @@ async function summary(config: AppConfig): Promise<void> {
         mongoDatabase: config.mongo.database,
       },
     );
-    const width = Math.max(...Object.keys(counts).map((t) => t.length));
+    const expected = generated ? { ...new Dataset(generated).expected } : undefined;
+    const { lines, differing } = compareCounts(counts, expected);
     console.log('what the stores hold:');
-    for (const [store, tables] of [
-      ['MySQL', MYSQL_TABLES],
-      ['PostgreSQL', POSTGRES_TABLES],
-      ['MongoDB', MONGO_COLLECTIONS],
-    ] as const) {
-      console.log(`  ${store}`);
-      for (const table of tables)
-        console.log(`    ${table.padEnd(width)}  ${count(counts[table] ?? 0).padStart(10)}`);
-    }
+    for (const line of lines) console.log(line);
+    if (expected && differing.length === 0)
+      console.log('  every table and collection holds exactly what was generated');
+    else if (expected)
+      console.log(
+        `  ${differing.length} differ from what this run generated (≠): the stores also hold data of an earlier run, or some events are in the DLQ`,
+      );
     const models = (await new ModelRegistry(postgres, config.postgres.schema).list()).filter(
       (v) => v.active,
     );
@@ -138,13 +171,38 @@ async function summary(config: AppConfig): Promise<void> {
   }
 }
 
+/** The generated set the summary compares with: --scale and --end (YYYY-MM-DD) together. */
+function generatedSet(values: {
+  scale?: string;
+  end?: string;
+  seed?: string;
+}): { scale: number; end: Date; seed: number } | undefined {
+  if (values.scale === undefined && values.end === undefined) return undefined;
+  const scale = Number(values.scale);
+  const end = new Date(`${values.end ?? ''}T00:00:00Z`);
+  const seed = Number(values.seed ?? '42');
+  if (!(scale > 0))
+    throw new UsageError(`--scale must be a positive number, got "${values.scale ?? ''}"`);
+  if (Number.isNaN(end.getTime()))
+    throw new UsageError(`--end must be a date, YYYY-MM-DD, got "${values.end ?? ''}"`);
+  if (!(Number.isInteger(seed) && seed >= 0))
+    throw new UsageError(`--seed must be a non-negative integer, got "${values.seed ?? ''}"`);
+  return { scale, end, seed };
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { stall: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        stall: { type: 'string' },
+        scale: { type: 'string' },
+        end: { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
@@ -162,7 +220,7 @@ async function main(argv: readonly string[]): Promise<void> {
   setLogLevel('warn');
   const [command] = positionals;
   if (command === 'wait-landed') await waitLanded(config, stall);
-  else if (command === 'summary') await summary(config);
+  else if (command === 'summary') await summary(config, generatedSet(values));
   else
     throw new UsageError(`unknown command "${command ?? ''}": wait-landed or summary (see --help)`);
 }
