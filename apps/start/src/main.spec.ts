@@ -6,11 +6,11 @@ describe("the main job's summary", () => {
     [{ metrics: { holdout: { model: { auc: 0.8123 } } } }, 'holdout ROC AUC 0.812'],
     [
       { metrics: { backtest: { improvement_pct: { mae: 35.52 } } } },
-      'backtest MAE 35.5% below the seasonal-naive forecast',
+      "backtest MAE 35.5% below the seasonal-naive forecast's",
     ],
     [
       { metrics: { mae_improvement_over_last_90_days_pct: { gbt: 14.2, zero: -8.6 } } },
-      'MAE 14.2% below "last 90 days" on the holdout',
+      'holdout MAE 14.2% below "the last 90 days again"',
     ],
     [
       {
@@ -18,7 +18,15 @@ describe("the main job's summary", () => {
           backtest: { metrics: { response_curves: { roas: { mae_vs_baseline: 0.708 } } } },
         },
       },
-      "ROAS MAE 70.8% below the channel's ROAS on held-out campaigns",
+      "ROAS MAE on held-out campaigns 70.8% below the channel's ROAS",
+    ],
+    [
+      {
+        metrics: {
+          backtest: { metrics: { response_curves: { roas: { mae_vs_baseline: -2.922 } } } },
+        },
+      },
+      "ROAS MAE on held-out campaigns 292.2% ABOVE (worse than) the channel's ROAS",
     ],
     [{ metrics: { something: 'else' } }, ''],
     [{}, ''],

@@ -83,6 +83,13 @@ async function waitLanded(config: AppConfig, stallSeconds: number): Promise<void
   }
 }
 
+/** An improvement in percent as words: "35.5% below" or, when it is worse, "12.0% ABOVE". */
+function versus(improvementPct: number): string {
+  return improvementPct >= 0
+    ? `${improvementPct.toFixed(1)}% below`
+    : `${(-improvementPct).toFixed(1)}% ABOVE (worse than)`;
+}
+
 /** A model's headline figure from its registered metadata, when it has one. */
 export function headline(metadata: Readonly<Record<string, unknown>>): string {
   const m = metadata.metrics as Record<string, unknown> | undefined;
@@ -95,13 +102,13 @@ export function headline(metadata: Readonly<Record<string, unknown>>): string {
   if (typeof auc === 'number') return `holdout ROC AUC ${auc.toFixed(3)}`;
   const forecast = pick(['backtest', 'improvement_pct', 'mae']);
   if (typeof forecast === 'number')
-    return `backtest MAE ${forecast.toFixed(1)}% below the seasonal-naive forecast`;
+    return `backtest MAE ${versus(forecast)} the seasonal-naive forecast's`;
   const customer = pick(['mae_improvement_over_last_90_days_pct', 'gbt']);
   if (typeof customer === 'number')
-    return `MAE ${customer.toFixed(1)}% below "last 90 days" on the holdout`;
+    return `holdout MAE ${versus(customer)} "the last 90 days again"`;
   const curves = pick(['backtest', 'metrics', 'response_curves', 'roas', 'mae_vs_baseline']);
   if (typeof curves === 'number')
-    return `ROAS MAE ${(curves * 100).toFixed(1)}% below the channel's ROAS on held-out campaigns`;
+    return `ROAS MAE on held-out campaigns ${versus(curves * 100)} the channel's ROAS`;
   return '';
 }
 
