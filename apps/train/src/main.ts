@@ -55,8 +55,8 @@ Reads the newest training dataset and session prefixes that ./amato batch wrote 
             the campaign models (Python, ml/amato_ml/campaign, on every reported campaign day):
             each channel's saturating response to daily spend with audience and campaign-type
             factors and bootstrap resamples (what POST /campaign/optimize allocates with), and
-            a day's revenue and conversions from the campaign's parameters (LightGBM, ONNX);
-            both backtested on the latest campaigns held out against the channel's ROAS
+            a campaign's ROAS and conversions per unit of budget from its parameters (LightGBM,
+            ONNX); both backtested on the latest campaigns held out against the channel's ROAS
   customer_revenue
             each customer's expected revenue over the next 90 days from their online features
             (Python LightGBM, ONNX, scored in Node), trained on the training dataset of 180 days
