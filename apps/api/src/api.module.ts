@@ -20,6 +20,7 @@ import { FeaturesController } from './features/features.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { CampaignController } from './models/campaign.controller';
+import { OpsController } from './ops/ops.controller';
 import { ForecastController } from './models/forecast.controller';
 import { JourneyController } from './models/journey.controller';
 import { ModelsController } from './models/models.controller';
@@ -66,6 +67,7 @@ export class ApiModule {
         JourneyController,
         ForecastController,
         CampaignController,
+        OpsController,
         PredictionsController,
       ],
       providers: [

@@ -2,3 +2,4 @@ export * from './kafka.types';
 export * from './kafka.service';
 export * from './kafka.module';
 export * from './commit-policy';
+export * from './topics-overview';

@@ -233,6 +233,17 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
   }
 
+  /** Each partition's first and next offsets (low and high watermarks) of a topic. */
+  async partitionOffsets(
+    topic: string,
+  ): Promise<{ partition: number; low: number; high: number }[]> {
+    const admin = await this.getAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets
+      .map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
   /** Committed offsets of a group on a topic, by partition ('-1' where nothing is committed). */
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, string>> {
     const admin = await this.getAdmin();
