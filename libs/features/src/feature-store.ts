@@ -155,8 +155,7 @@ export class FeatureStore {
     const now = String(nowMs);
     // A generation's ids are checked during it and the next one, then expire.
     const seenTtl = String(Math.ceil((2 * this.options.dedupeHorizonMs) / 1000));
-    const run = () => {
-      const pipeline = this.redis.pipeline();
+    const results = await this.execScripts((pipeline) => {
       for (const [customerId, list] of byCustomer) {
         pipeline.evalsha(
           CUSTOMER_SHA,
@@ -186,16 +185,7 @@ export class FeatureStore {
         for (const sessionId of bySession.keys())
           pipeline.evalsha(READ_HASH_SHA, 1, this.sessionKeys(sessionId)[0] ?? '');
       }
-      return pipeline.exec();
-    };
-    let results = await run();
-    if (results?.some(([err]) => err?.message.startsWith('NOSCRIPT'))) {
-      // Redis restarted or was flushed: load the scripts and run the batch again. Ops that did
-      // apply the first time are duplicates now, so nothing counts twice.
-      await this.loadScripts();
-      results = await run();
-    }
-    if (!results) throw new Error('Redis discarded the feature pipeline');
+    });
     for (const [err] of results) if (err) throw err;
     const scripts = byCustomer.size + bySession.size;
     let applied = 0;
@@ -221,6 +211,28 @@ export class FeatureStore {
     return { ...counts, states: { customers, sessions } };
   }
 
+  /**
+   * A pipeline of the store's scripts, run once more after loading them if Redis has lost them
+   * (a restart or a flush: the first run then did nothing). The replies, each [error, value].
+   */
+  private async execScripts(
+    fill: (pipeline: ReturnType<Redis['pipeline']>) => void,
+  ): Promise<[Error | null, unknown][]> {
+    const run = () => {
+      const pipeline = this.redis.pipeline();
+      fill(pipeline);
+      return pipeline.exec();
+    };
+    let results = await run();
+    if (results?.some(([err]) => err?.message.startsWith('NOSCRIPT'))) {
+      // Ops that did apply the first time are duplicates the second, so nothing counts twice.
+      await this.loadScripts();
+      results = await run();
+    }
+    if (!results) throw new Error('Redis discarded the feature pipeline');
+    return results;
+  }
+
   async loadScripts(): Promise<void> {
     await this.redis.script('LOAD', CUSTOMER_SCRIPT);
     await this.redis.script('LOAD', SESSION_SCRIPT);
@@ -240,23 +252,15 @@ export class FeatureStore {
    */
   async readMany(customerIds: readonly string[]): Promise<(CustomerAggregates | undefined)[]> {
     if (customerIds.length === 0) return [];
-    const run = () => {
-      const pipeline = this.redis.pipeline();
-      for (const id of customerIds)
-        pipeline.evalsha(READ_HASH_SHA, 1, this.customerKeys(id)[0] ?? '');
-      return pipeline.exec();
-    };
     let results;
     try {
-      results = await run();
-      if (results?.some(([err]) => err?.message.startsWith('NOSCRIPT'))) {
-        await this.loadScripts();
-        results = await run();
-      }
+      results = await this.execScripts((pipeline) => {
+        for (const id of customerIds)
+          pipeline.evalsha(READ_HASH_SHA, 1, this.customerKeys(id)[0] ?? '');
+      });
     } catch (err) {
       throw redisCommandError(this.redis, err, READ_HINT);
     }
-    if (!results) throw new Error('Redis discarded the feature read pipeline');
     return customerIds.map((id, i) => {
       const [err, reply] = results[i] ?? [];
       if (err) throw redisCommandError(this.redis, err, READ_HINT);
