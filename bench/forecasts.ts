@@ -17,7 +17,6 @@
  *
  * Needs the stack (./amato stack up) for PostgreSQL (the registry) and Redis.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '@amato/common';
@@ -37,6 +36,7 @@ import { PostgresService } from '@amato/postgres';
 import { RedisService } from '@amato/redis';
 import { closedPort, testConfig, uniqueName } from '@amato/testing';
 import { openLoopRequests } from './support/open-loop';
+import { sleep, startService, timedPost } from './support/services';
 import { count, cpuCheckMs, percentile, printTable } from './support/report';
 
 const CUSTOMER_FIXTURE = 'libs/models/src/customer-revenue/fixtures';
@@ -60,14 +60,6 @@ if (values.help) {
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const CUSTOMERS = 10_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function start(entry: string, env: Record<string, string>, args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    env: { ...process.env, ...env, AMATO_LOG__LEVEL: 'error' },
-    stdio: 'ignore',
-  });
-}
 
 async function waitUp(port: number, headers: Record<string, string>): Promise<void> {
   for (let i = 0; i < 600; i++) {
@@ -80,29 +72,6 @@ async function waitUp(port: number, headers: Record<string, string>): Promise<vo
     await sleep(100);
   }
   throw new Error(`nothing answered on port ${port}`);
-}
-
-async function timedPost(
-  port: number,
-  path: string,
-  body: string,
-  headers: Record<string, string>,
-  runs = 7,
-  warm = 2,
-) {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const r = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body,
-    });
-    await r.arrayBuffer();
-    if (r.status !== 200) throw new Error(`${path} answered ${r.status}`);
-    times.push(performance.now() - t);
-  }
-  return times.slice(warm).sort((a, b) => a - b);
 }
 
 /** The median of `runs` timings of `f`, after one warm-up. */
@@ -231,7 +200,7 @@ async function main(): Promise<void> {
   };
 
   const apiPort = await closedPort();
-  const api = start(
+  const api = startService(
     'apps/api/src/main.ts',
     {
       AMATO_API__PORT: String(apiPort),
@@ -247,7 +216,7 @@ async function main(): Promise<void> {
     api.kill('SIGTERM');
   }
   const floorPort = await closedPort();
-  const floorServer = start('bench/support/floor-server.ts', {}, [
+  const floorServer = startService('bench/support/floor-server.ts', {}, [
     '--port',
     String(floorPort),
     '--prefix',

@@ -17,7 +17,6 @@
  *
  * Needs the stack (./amato stack up) for PostgreSQL (the registry) and Redis.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '@amato/common';
@@ -34,6 +33,7 @@ import {
 import { PostgresService } from '@amato/postgres';
 import { closedPort, testConfig, uniqueName } from '@amato/testing';
 import { openLoopRequests } from './support/open-loop';
+import { sleep, startService, timedPost } from './support/services';
 import { count, cpuCheckMs, percentile, printTable } from './support/report';
 
 const { values } = parseArgs({
@@ -55,8 +55,6 @@ if (values.help) {
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Customers in three groups: what k-means is trained on and what the requests carry. */
 function vectors(n: number): number[][] {
   let state = 11;
@@ -70,13 +68,6 @@ function vectors(n: number): number[][] {
 }
 const asObject = (v: readonly number[]) =>
   Object.fromEntries(SEGMENTATION_FEATURES.map((name, j) => [name, v[j] ?? 0]));
-
-function start(entry: string, env: Record<string, string>, args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    env: { ...process.env, ...env, AMATO_LOG__LEVEL: 'error' },
-    stdio: 'ignore',
-  });
-}
 
 async function waitUp(port: number, headers: Record<string, string>): Promise<void> {
   for (let tries = 0; tries < 300; tries++) {
@@ -92,30 +83,6 @@ async function waitUp(port: number, headers: Record<string, string>): Promise<vo
     await sleep(200);
   }
   throw new Error(`nothing answered on ${port} within 60 s`);
-}
-
-async function timedPost(
-  port: number,
-  path: string,
-  body: string,
-  headers: Record<string, string>,
-  runs = 7,
-  warm = 2,
-) {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const r = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body,
-    });
-    await r.arrayBuffer();
-    if (r.status !== 200) throw new Error(`${path} answered ${r.status}`);
-    times.push(performance.now() - t);
-  }
-  // The first ones warm the process up.
-  return times.slice(warm).sort((a, b) => a - b);
 }
 
 async function journeyTimings(model: JourneyModel): Promise<string[]> {
@@ -222,7 +189,7 @@ async function main(): Promise<void> {
   };
 
   const apiPort = await closedPort();
-  const api = start(
+  const api = startService(
     'apps/api/src/main.ts',
     { AMATO_API__PORT: String(apiPort), AMATO_POSTGRES__SCHEMA: schema },
     [],
@@ -236,7 +203,7 @@ async function main(): Promise<void> {
     api.kill('SIGTERM');
   }
   const floorPort = await closedPort();
-  const floorServer = start('bench/support/floor-server.ts', {}, [
+  const floorServer = startService('bench/support/floor-server.ts', {}, [
     '--port',
     String(floorPort),
     '--prefix',
