@@ -485,69 +485,62 @@ async function main(argv: readonly string[]): Promise<void> {
 
     if (campaignsFile)
       await attempt('campaign models', async () => {
-        let campaignOut: string | undefined;
-        if (campaignsFile) {
-          step(`campaign models (Python, ${basename(campaignsFile)})`);
-          try {
-            campaignOut = await python('amato_ml.campaign', ['--dataset', resolve(campaignsFile)]);
-          } catch (err) {
-            // A small shop has too few campaigns for the campaign models; the others still train,
-            // unless these were asked for by name.
-            if (
-              !(err instanceof PythonStepError && err.code === TOO_FEW_CAMPAIGNS) ||
-              args.onlyGiven
-            )
-              throw err;
-            done(`skipped: ${err.detail.replace(/^error: /, '')}`);
-          }
+        step(`campaign models (Python, ${basename(campaignsFile)})`);
+        let out: string;
+        try {
+          out = await python('amato_ml.campaign', ['--dataset', resolve(campaignsFile)]);
+        } catch (err) {
+          // A small shop has too few campaigns for the campaign models; the others still train,
+          // unless these were asked for by name.
+          if (!(err instanceof PythonStepError && err.code === TOO_FEW_CAMPAIGNS) || args.onlyGiven)
+            throw err;
+          done(`skipped: ${err.detail.replace(/^error: /, '')}`);
+          return;
         }
-        const out = campaignOut;
-        if (campaignsFile && out) {
-          const report = JSON.parse(
-            readFileSync(join(out, 'campaign-report.json'), 'utf8'),
+        const report = JSON.parse(
+          readFileSync(join(out, 'campaign-report.json'), 'utf8'),
+        ) as Record<string, unknown>;
+        const markdown = readFileSync(join(out, 'campaign-report.md'), 'utf8');
+        const dataset = basename(campaignsFile);
+        const versions: string[] = [];
+        if (campaignModels.includes('campaign_response')) {
+          const bytes = readFileSync(join(out, 'campaign-response.json'));
+          const curves = CampaignResponse.fromArtifact(JSON.parse(bytes.toString('utf8')));
+          const version = await register(
+            'campaign_response',
+            CAMPAIGN_RESPONSE_FORMAT,
+            bytes,
+            {
+              channels: curves.channels,
+              skipped_channels: curves.artifact.skipped_channels,
+              trained_on: curves.artifact.trained_on,
+              metrics: report,
+              dataset,
+            },
+            markdown,
+          );
+          versions.push(`campaign_response v${version}`);
+          trained.push({ name: 'campaign_response', version, summary: markdown });
+        }
+        if (campaignModels.includes('campaign_outcome')) {
+          const model = JSON.parse(
+            readFileSync(join(out, 'campaign-outcome.json'), 'utf8'),
           ) as Record<string, unknown>;
-          const markdown = readFileSync(join(out, 'campaign-report.md'), 'utf8');
-          const dataset = basename(campaignsFile);
-          const versions: string[] = [];
-          if (campaignModels.includes('campaign_response')) {
-            const bytes = readFileSync(join(out, 'campaign-response.json'));
-            const curves = CampaignResponse.fromArtifact(JSON.parse(bytes.toString('utf8')));
-            const version = await register(
-              'campaign_response',
-              CAMPAIGN_RESPONSE_FORMAT,
-              bytes,
-              {
-                channels: curves.channels,
-                skipped_channels: curves.artifact.skipped_channels,
-                trained_on: curves.artifact.trained_on,
-                metrics: report,
-                dataset,
-              },
-              markdown,
-            );
-            versions.push(`campaign_response v${version}`);
-            trained.push({ name: 'campaign_response', version, summary: markdown });
-          }
-          if (campaignModels.includes('campaign_outcome')) {
-            const model = JSON.parse(
-              readFileSync(join(out, 'campaign-outcome.json'), 'utf8'),
-            ) as Record<string, unknown>;
-            const version = await register(
-              'campaign_outcome',
-              String(model.format),
-              readFileSync(join(out, 'campaign-outcome.onnx')),
-              { model, features: model.features, metrics: model.backtest, dataset },
-              markdown,
-            );
-            versions.push(`campaign_outcome v${version}`);
-            trained.push({
-              name: 'campaign_outcome',
-              version,
-              summary: 'Backtested with the campaign response curves: see campaign_response.',
-            });
-          }
-          done(versions.join(', '));
+          const version = await register(
+            'campaign_outcome',
+            String(model.format),
+            readFileSync(join(out, 'campaign-outcome.onnx')),
+            { model, features: model.features, metrics: model.backtest, dataset },
+            markdown,
+          );
+          versions.push(`campaign_outcome v${version}`);
+          trained.push({
+            name: 'campaign_outcome',
+            version,
+            summary: 'Backtested with the campaign response curves: see campaign_response.',
+          });
         }
+        done(versions.join(', '));
       });
 
     if (typeof customerPair === 'string') {
