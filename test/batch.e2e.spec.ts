@@ -7,6 +7,7 @@ import {
   batchSteps,
   BatchStepError,
   CAMPAIGN_DAYS_COLUMNS,
+  STAGING_STEP,
   DAILY_REVENUE_COLUMNS,
   exportCampaignDays,
   exportDailyRevenue,
@@ -49,6 +50,18 @@ describe('the batch', () => {
   const runner = new BatchRunner(trino, postgres, config);
   const reader = new AnalyticsReader(postgres, `a_${name}`, name);
   const pg = config.trino.catalogs.postgresql;
+  const memory = config.trino.catalogs.memory;
+
+  const mongoCount = (collection: string) => mongo.db(name).collection(collection).countDocuments();
+  /** The memory catalog's schemas of this test's runs: a run drops its own, however it ends. */
+  const stagedSchemas = async () =>
+    (
+      await trino.query<{ schema_name: string }>(
+        `SELECT schema_name FROM ${memory}.information_schema.schemata`,
+      )
+    )
+      .map((r) => r.schema_name)
+      .filter((s) => s.startsWith(`${analytics}_run_`));
 
   beforeAll(async () => {
     await world.setUp();
@@ -70,7 +83,10 @@ describe('the batch', () => {
     const steps = batchSteps(trino, postgres, config.batch);
     const run = await runner.run(steps, { asOf, analyticsSchema: analytics });
     expect(run.status).toBe('succeeded');
-    expect(run.steps.map((s) => s.step)).toEqual(steps.map((s) => s.name));
+    // The clickstream staged first, then every step, the staged copy dropped at the end.
+    expect(run.steps.map((s) => s.step)).toEqual([STAGING_STEP.name, ...steps.map((s) => s.name)]);
+    expect(run.steps[0]?.tables).toMatchObject({ page_views: await mongoCount('page_views') });
+    expect(await stagedSchemas()).toEqual([]);
     expect(run.steps.at(-1)).toMatchObject({ step: 'experiment analysis' });
     expect(run.steps.map((s) => s.step)).toEqual(
       expect.arrayContaining(['01_data_cleanup', '02_customer_rfm', '06_training_dataset']),
@@ -770,5 +786,6 @@ describe('the batch', () => {
       [`${analytics}_run_%`],
     );
     expect(leftovers[0]?.n).toBe(0);
+    expect(await stagedSchemas()).toEqual([]);
   }, 120_000);
 });

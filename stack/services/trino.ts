@@ -24,11 +24,14 @@ function properties(entries: Record<string, string | number>): string {
 
 /** Catalogs named as in config trino.catalogs, each pointing at the stack's store. */
 function writeCatalogs(ctx: StackContext, dir: string): void {
-  const { mysql, postgres, mongo, trino } = ctx.config;
+  const { mysql, postgres, mongo, trino, stack } = ctx.config;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const catalogs: Record<string, Record<string, string | number>> = {
-    [trino.catalogs.memory]: { 'connector.name': 'memory', 'memory.max-data-per-node': '128MB' },
+    [trino.catalogs.memory]: {
+      'connector.name': 'memory',
+      'memory.max-data-per-node': `${stack.trino.memoryCatalogMb}MB`,
+    },
     [trino.catalogs.mysql]: {
       'connector.name': 'mysql',
       'connection-url': `jdbc:mysql://${mysql.host}:${mysql.port}`,

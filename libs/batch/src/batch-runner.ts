@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@amato/common';
 import type { AppConfig } from '@amato/config';
+import { trinoMongoTables } from '@amato/ddl';
 import type { PostgresService } from '@amato/postgres';
 import { TrinoQueryError, type TrinoService } from '@amato/trino';
 import { BatchStepError } from './batch-errors';
@@ -44,6 +45,19 @@ export interface CodeStep {
   readonly produces: readonly string[];
   run(context: StepContext): Promise<void>;
 }
+
+/**
+ * The first step of every run, done by the runner itself: the clickstream collections copied
+ * once into Trino's memory catalog, which the steps then read in place of MongoDB (`${mongodb}`
+ * names the copy). Every step scans the clickstream, and each scan through the MongoDB
+ * connector costs seconds per million documents; the copy is read at memory speed.
+ */
+export const STAGING_STEP = {
+  name: '00_stage_clickstream',
+  file: 'libs/batch/src/batch-runner.ts (the clickstream copied into the memory catalog)',
+  produces: [],
+  run: () => Promise.resolve(),
+} as const satisfies CodeStep;
 
 /** A step of the batch: a SQL file of sql/ or a step in code. */
 export type BatchStep = SqlScript | CodeStep;
@@ -93,13 +107,20 @@ export class BatchRunner {
     const runId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
     const runSchema = `${options.analyticsSchema}_run_${runId}`;
     const startedAt = new Date().toISOString();
-    const values = this.values(options.asOf, runSchema);
+    const source = this.values(options.asOf, runSchema);
+    const staged = `${this.config.trino.catalogs.memory}.${runSchema}`;
+    const values = { ...source, mongodb: staged };
     const steps: StepResult[] = [];
+    const total = scripts.length + 1;
     let error: string | null = null;
     try {
       await this.postgres.query(`CREATE SCHEMA ${runSchema}`);
+      options.progress?.stepStarted(0, total, STAGING_STEP);
+      const staging = await this.stage(source.mongodb ?? '', staged);
+      steps.push(staging);
+      options.progress?.stepDone(staging);
       for (const [index, script] of scripts.entries()) {
-        options.progress?.stepStarted(index, scripts.length, script);
+        options.progress?.stepStarted(index + 1, total, script);
         const result =
           'statements' in script
             ? await this.runStep(script, values)
@@ -117,8 +138,50 @@ export class BatchRunner {
         });
       await this.record({ runId, options, startedAt, steps, error });
       throw err;
+    } finally {
+      await this.dropStaged(staged);
     }
     return this.record({ runId, options, startedAt, steps, error });
+  }
+
+  /** Copies every clickstream collection from `mongodb` into the memory schema `staged`. */
+  private async stage(mongodb: string, staged: string): Promise<StepResult> {
+    const started = performance.now();
+    const tables: Record<string, number> = {};
+    try {
+      await this.trino.query(`CREATE SCHEMA ${staged}`);
+      for (const { table } of trinoMongoTables()) {
+        const [row] = await this.trino.query<{ rows: number }>(
+          `CREATE TABLE ${staged}.${table} AS SELECT * FROM ${mongodb}.${table}`,
+        );
+        tables[table] = row?.rows ?? 0;
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new BatchStepError(
+        STAGING_STEP.file,
+        undefined,
+        undefined,
+        /MEMORY_LIMIT_EXCEEDED/.test(message)
+          ? `staging the clickstream into Trino's memory catalog: ${message}; raise the catalog's memory.max-data-per-node (stack.trino.memoryCatalogMb locally, docker/trino/catalog/memory.properties with docker-compose) and Trino's heap with it`
+          : `staging the clickstream into Trino's memory catalog: ${message}`,
+        err,
+      );
+    }
+    return {
+      step: STAGING_STEP.name,
+      file: STAGING_STEP.file,
+      seconds: (performance.now() - started) / 1000,
+      statements: Object.keys(tables).length,
+      tables,
+    };
+  }
+
+  /** The memory catalog's copy is the run's alone: gone when the run ends, however it ends. */
+  private async dropStaged(staged: string): Promise<void> {
+    await this.trino.query(`DROP SCHEMA IF EXISTS ${staged} CASCADE`).catch((err: unknown) => {
+      this.logger.warn({ err, schema: staged }, "could not drop the run's staged clickstream");
+    });
   }
 
   private async runStep(script: SqlScript, values: TemplateValues): Promise<StepResult> {

@@ -177,7 +177,11 @@ export const AppConfigSchema = T.Object(
           strict,
         ),
         trino: T.Object(
-          { version: T.Literal('449'), heapMb: T.Integer({ minimum: 1024 }) },
+          {
+            version: T.Literal('449'),
+            heapMb: T.Integer({ minimum: 1024 }),
+            memoryCatalogMb: T.Integer({ minimum: 64 }),
+          },
           strict,
         ),
         mongo: T.Object(
