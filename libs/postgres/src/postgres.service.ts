@@ -5,6 +5,7 @@ import {
   type DependencyHealth,
   DependencyUnavailableError,
   type HealthIndicator,
+  isTransientError,
   probe,
 } from '@amato/common';
 import type { AppConfig } from '@amato/config';
@@ -50,13 +51,28 @@ export class PostgresService implements HealthIndicator, OnApplicationShutdown {
     sql: string,
     params: readonly unknown[] = [],
   ): Promise<T[]> {
-    const result = await this.pool.query<T>(sql, params as unknown[]);
-    return result.rows;
+    try {
+      const result = await this.pool.query<T>(sql, params as unknown[]);
+      return result.rows;
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+  }
+
+  /**
+   * PostgreSQL unreachable or unable to answer now (see isTransientError) as what it means to
+   * a caller: a DependencyUnavailableError naming it (an HTTP 503); a SQL error stays as it is.
+   */
+  private unavailable(err: unknown): unknown {
+    if (err instanceof DependencyUnavailableError || !isTransientError(err)) return err;
+    return new DependencyUnavailableError('PostgreSQL', this.endpoint, err);
   }
 
   /** Runs fn in one transaction on one client; commits if it resolves, rolls back if not. */
   async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((err: unknown) => {
+      throw this.unavailable(err);
+    });
     try {
       await client.query('BEGIN');
       const result = await fn(client);
