@@ -72,7 +72,7 @@ FROM measured m LEFT JOIN scored s ON s.customer_id = m.customer_id;
 CREATE TABLE ${analytics}.rfm_segments AS
 SELECT rfm_segment,
   count(*) AS customers,
-  round(count(*) * 1.0 / sum(count(*)) OVER (), 4) AS share,
+  round(CAST(count(*) AS double) / sum(count(*)) OVER (), 4) AS share,
   round(avg(recency_days), 1) AS mean_recency_days,
   round(avg(frequency), 2) AS mean_frequency,
   CAST(avg(monetary) AS decimal(14, 2)) AS mean_monetary,

@@ -112,6 +112,10 @@ describe('the batch', () => {
       `SELECT sum(customers) AS customers FROM ${pg}.${analytics}.rfm_segments`,
     );
     expect(customers).toBe(dataset.expected.customers);
+    // Each segment's share of the customers, to four places (it was once cut to one).
+    for (const segment of await reader.rfmSegments()) {
+      expect(segment.share).toBeCloseTo(segment.customers / customers, 4);
+    }
     const recorded = await reader.lastRun();
     expect(recorded).toMatchObject({ runId: run.runId, status: 'succeeded' });
   }, 180_000);

@@ -112,7 +112,9 @@ export class AnalyticsReader {
   }
 
   rfmSegments() {
-    return this.rows(
+    return this.rows<
+      { rfm_segment: string; customers: number; share: number } & Record<string, unknown>
+    >(
       `SELECT rfm_segment, customers::int AS customers, share::float8 AS share,
          mean_recency_days::float8 AS mean_recency_days, mean_frequency::float8 AS mean_frequency,
          mean_monetary::float8 AS mean_monetary, total_monetary::float8 AS total_monetary
@@ -209,6 +211,7 @@ export class AnalyticsReader {
       `${EXPERIMENT_COLUMNS}, (SELECT jsonb_agg(jsonb_build_object(
           'treatment', c.treatment, 'metric', c.metric, 'control', c.control_value,
           'value', c.treatment_value, 'relativeLift', c.relative_lift,
+          'relativeLower', c.relative_lower, 'relativeUpper', c.relative_upper,
           'intervalLower', c.sequential_lower, 'intervalUpper', c.sequential_upper,
           'pValue', c.p_value, 'chanceToBeatControl', c.chance_to_beat_control,
           'mdeRelative', c.mde_relative)

@@ -223,6 +223,10 @@ const Lift = T.Object({
   control: Num,
   value: Num,
   relativeLift: NullableNum,
+  relativeLower: T.Union([T.Number(), T.Null()], {
+    description: "the relative lift's confidence interval (delta method), at the configured level",
+  }),
+  relativeUpper: NullableNum,
   intervalLower: T.Union([T.Number(), T.Null()], {
     description: 'the always-valid interval of the absolute lift; null: not bounded yet',
   }),
