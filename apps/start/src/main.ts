@@ -5,7 +5,7 @@ import { loadConfig, type AppConfig } from '@amato/config';
 import { topicsFor } from '@amato/contracts';
 import { Dataset } from '@amato/generator';
 import { KafkaService } from '@amato/kafka';
-import { ModelRegistry } from '@amato/models';
+import { headline, ModelRegistry } from '@amato/models';
 import { MongoService } from '@amato/mongo';
 import { MysqlService } from '@amato/mysql';
 import { PostgresService } from '@amato/postgres';
@@ -81,35 +81,6 @@ async function waitLanded(config: AppConfig, stallSeconds: number): Promise<void
   } finally {
     await kafka.close();
   }
-}
-
-/** An improvement in percent as words: "35.5% below" or, when it is worse, "12.0% ABOVE". */
-function versus(improvementPct: number): string {
-  return improvementPct >= 0
-    ? `${improvementPct.toFixed(1)}% below`
-    : `${(-improvementPct).toFixed(1)}% ABOVE (worse than)`;
-}
-
-/** A model's headline figure from its registered metadata, when it has one. */
-export function headline(metadata: Readonly<Record<string, unknown>>): string {
-  const m = metadata.metrics as Record<string, unknown> | undefined;
-  if (!m) return '';
-  const pick = (path: string[]): unknown =>
-    path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], m);
-  const silhouette = pick(['silhouette']);
-  if (typeof silhouette === 'number') return `silhouette ${silhouette.toFixed(3)}`;
-  const auc = pick(['holdout', 'model', 'auc']);
-  if (typeof auc === 'number') return `holdout ROC AUC ${auc.toFixed(3)}`;
-  const forecast = pick(['backtest', 'improvement_pct', 'mae']);
-  if (typeof forecast === 'number')
-    return `backtest MAE ${versus(forecast)} the seasonal-naive forecast's`;
-  const customer = pick(['mae_improvement_over_last_90_days_pct', 'gbt']);
-  if (typeof customer === 'number')
-    return `holdout MAE ${versus(customer)} "the last 90 days again"`;
-  const curves = pick(['backtest', 'metrics', 'response_curves', 'roas', 'mae_vs_baseline']);
-  if (typeof curves === 'number')
-    return `ROAS MAE on held-out campaigns ${versus(curves * 100)} the channel's ROAS`;
-  return '';
 }
 
 /** Each table's rows beside the generated set's, and whether every one matches. */

@@ -8,6 +8,7 @@ export * from './segmentation/segmentation-features';
 export * from './segmentation/standard-scaler';
 export * from './journey';
 export * from './registry/model-loaders';
+export * from './registry/headline';
 export * from './segmentation/segment-store';
 export * from './hdbscan';
 export * from './segmentation/segmenter';

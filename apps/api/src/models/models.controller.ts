@@ -10,7 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { MODEL_LOADERS, MODEL_NAMES, type ModelName } from '@amato/models';
+import { headline, MODEL_LOADERS, MODEL_NAMES, type ModelName } from '@amato/models';
 import { API_KEY_SCHEME } from '../auth/api-key.guard';
 import { SchemaParamPipe } from '../validation/schema-param.pipe';
 import {
@@ -36,7 +36,11 @@ export class ModelsController {
   })
   @ApiOkResponse({ schema: schema(ModelsResponseSchema) })
   async list() {
-    return { versions: await this.models.registry.list(), serving: this.models.serving.status() };
+    const versions = await this.models.registry.list();
+    return {
+      versions: versions.map((v) => ({ ...v, headline: headline(v.metadata) })),
+      serving: this.models.serving.status(),
+    };
   }
 
   @Post(':name/versions/:version/activate')

@@ -92,7 +92,17 @@ export const ModelVersionSchema = T.Object({
 });
 
 export const ModelsResponseSchema = T.Object({
-  versions: T.Array(ModelVersionSchema),
+  versions: T.Array(
+    T.Composite([
+      ModelVersionSchema,
+      T.Object({
+        headline: T.String({
+          description:
+            "the version's headline figure against its baseline, from its metrics ('' when it has none)",
+        }),
+      }),
+    ]),
+  ),
   serving: T.Array(
     T.Object({
       name: T.String(),
