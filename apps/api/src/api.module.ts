@@ -16,10 +16,13 @@ import { PredictionStore } from '@amato/models';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { CustomerSessionsController } from './customers/customer-sessions.controller';
 import { FeaturesController } from './features/features.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { CampaignController } from './models/campaign.controller';
+import { LiveController } from './live/live.controller';
+import { LiveTopics } from './live/live-topics';
 import { OpsController } from './ops/ops.controller';
 import { ForecastController } from './models/forecast.controller';
 import { JourneyController } from './models/journey.controller';
@@ -61,6 +64,7 @@ export class ApiModule {
         HealthController,
         MetricsController,
         FeaturesController,
+        CustomerSessionsController,
         AnalyticsController,
         ModelsController,
         SegmentController,
@@ -68,6 +72,7 @@ export class ApiModule {
         ForecastController,
         CampaignController,
         OpsController,
+        LiveController,
         PredictionsController,
       ],
       providers: [
@@ -87,6 +92,7 @@ export class ApiModule {
           inject: [ConfigService, PostgresService],
         },
         ApiModels,
+        LiveTopics,
         {
           provide: PredictionStore,
           useFactory: (c: ConfigService, redis: RedisService) =>

@@ -3,3 +3,4 @@ export * from './kafka.service';
 export * from './kafka.module';
 export * from './commit-policy';
 export * from './topics-overview';
+export * from './topic-tail';

@@ -29,6 +29,13 @@ import type {
   TopicSpec,
 } from './kafka.types';
 import { CommitPolicy } from './commit-policy';
+import {
+  TailBuffer,
+  type TailedRecord,
+  type TopicTail,
+  type TopicTailOptions,
+  tailStartOffsets,
+} from './topic-tail';
 
 function kafkaJsLogger(logger: Logger) {
   return () =>
@@ -100,6 +107,7 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
   private producer?: Promise<Producer>;
   private admin?: Promise<Admin>;
   private readonly consumers = new Set<KafkaJsBatchConsumer>();
+  private readonly tails = new Set<KafkaJsTopicTail>();
 
   constructor(private readonly config: AppConfig['kafka']) {
     this.endpoint = config.brokers.join(',');
@@ -226,6 +234,12 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     await producer?.then((p) => p.disconnect()).catch(() => undefined);
   }
 
+  /** The names of the topics the cluster has now. */
+  async topicNames(): Promise<Set<string>> {
+    const admin = await this.getAdmin();
+    return new Set(await admin.listTopics());
+  }
+
   /** Records a topic holds, summed over partitions (high watermark − low watermark). */
   async topicRecordCount(topic: string): Promise<number> {
     const admin = await this.getAdmin();
@@ -314,6 +328,13 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     return consumer;
   }
 
+  /** A tail of some topics (see TopicTail); stopped with the service. */
+  createTail(options: TopicTailOptions): TopicTail {
+    const tail = new KafkaJsTopicTail(this.kafka, options, () => this.getAdmin());
+    this.tails.add(tail);
+    return tail;
+  }
+
   checkHealth(): Promise<DependencyHealth> {
     return probe(this.dependencyName, this.endpoint, async () =>
       (await this.getAdmin()).describeCluster(),
@@ -323,6 +344,7 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
   /** Stops consumers first (they drain and commit), then the producer and the admin. */
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    await Promise.all([...this.tails].map((tail) => tail.stop()));
     const [producer, admin] = [this.producer, this.admin];
     this.producer = undefined;
     this.admin = undefined;
@@ -492,5 +514,112 @@ class KafkaJsBatchConsumer implements BatchConsumer {
     // KafkaJS waits for the batch in flight to finish (and commit) before it leaves the group.
     await this.consumer.disconnect();
     this.onStopped(this);
+  }
+}
+
+/**
+ * A consumer in a group of its own that never commits: on start it seeks every partition back
+ * by `keep` and then follows the topics. A start that fails (Kafka down, a topic not created
+ * yet) leaves it stopped, so the next start() tries again.
+ */
+/** How long a tail's start waits for the read-back of what its topics held. */
+const TAIL_READ_BACK_MS = 15_000;
+
+class KafkaJsTopicTail implements TopicTail {
+  private readonly buffer: TailBuffer;
+  private consumer?: Consumer;
+  private starting?: Promise<void>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: TopicTailOptions,
+    private readonly admin: () => Promise<Admin>,
+  ) {
+    this.buffer = new TailBuffer(options.keep);
+  }
+
+  start(): Promise<void> {
+    this.starting ??= this.begin().catch((err: unknown) => {
+      this.starting = undefined;
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
+    const admin = await this.admin();
+    const held = await Promise.all(
+      this.options.topics.map(async (topic) => ({
+        topic,
+        partitions: (await admin.fetchTopicOffsets(topic)).map((p) => ({
+          partition: p.partition,
+          low: Number(p.low),
+          high: Number(p.high),
+        })),
+      })),
+    );
+    // Started once what each partition held at the start has been read back (or the wait is up).
+    const pending = new Map<string, number>();
+    for (const { topic, partitions } of held) {
+      for (const p of partitions)
+        if (p.high > p.low) pending.set(`${topic}:${p.partition}`, p.high - 1);
+    }
+    let readBack: () => void = () => undefined;
+    const caughtUp = new Promise<void>((resolve) => {
+      readBack = resolve;
+      if (pending.size === 0) resolve();
+    });
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId, maxWaitTimeInMs: 250 });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: false });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: ({ topic, partition, message }) => {
+          const offset = Number(message.offset);
+          this.buffer.add({
+            topic,
+            partition,
+            offset,
+            timestamp: Number(message.timestamp),
+            key: message.key ? message.key.toString('utf8') : null,
+            value: message.value ? message.value.toString('utf8') : '',
+          });
+          const last = pending.get(`${topic}:${partition}`);
+          if (last !== undefined && offset >= last) {
+            pending.delete(`${topic}:${partition}`);
+            if (pending.size === 0) readBack();
+          }
+          return Promise.resolve();
+        },
+      });
+      // Applied as each partition is assigned; a rejoin delivers again what the buffer holds.
+      for (const { topic, partitions } of held) {
+        for (const { partition, offset } of tailStartOffsets(partitions, this.options.keep)) {
+          consumer.seek({ topic, partition, offset: String(offset) });
+        }
+      }
+      await Promise.race([caughtUp, sleep(TAIL_READ_BACK_MS)]);
+    } catch (err) {
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    this.consumer = consumer;
+  }
+
+  recent(topic: string): readonly TailedRecord[] {
+    return this.buffer.recent(topic);
+  }
+
+  subscribe(listener: (record: TailedRecord) => void): () => void {
+    return this.buffer.subscribe(listener);
+  }
+
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    this.starting = undefined;
+    await consumer?.disconnect().catch(() => undefined);
   }
 }

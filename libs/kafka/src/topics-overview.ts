@@ -10,6 +10,8 @@ export interface TopicPartitionState {
 export interface TopicState {
   readonly name: string;
   readonly topic: string;
+  /** False for a topic not created yet (its service has not started): no partitions then. */
+  readonly exists: boolean;
   readonly partitions: readonly TopicPartitionState[];
   /** Messages held: the sum over partitions of end − start. */
   readonly messages: number;
@@ -28,6 +30,8 @@ export interface GroupPartitionLag {
 
 export interface GroupState {
   readonly group: string;
+  /** The service whose group it is (sink, processor). */
+  readonly service: string;
   readonly state: string;
   readonly members: number;
   readonly lag: number;
@@ -49,11 +53,18 @@ export interface TopicsOverview {
 export async function topicsOverview(
   kafka: KafkaService,
   topics: readonly { readonly name: string; readonly topic: string }[],
-  groups: readonly { readonly group: string; readonly topics: readonly string[] }[],
+  groups: readonly {
+    readonly group: string;
+    readonly service: string;
+    readonly topics: readonly string[];
+  }[],
 ): Promise<TopicsOverview> {
+  const existing = await kafka.topicNames();
   const offsets = new Map(
     await Promise.all(
-      topics.map(async (t) => [t.topic, await kafka.partitionOffsets(t.topic)] as const),
+      topics
+        .filter((t) => existing.has(t.topic))
+        .map(async (t) => [t.topic, await kafka.partitionOffsets(t.topic)] as const),
     ),
   );
   const topicStates = topics.map((t) => {
@@ -65,6 +76,7 @@ export async function topicsOverview(
     return {
       name: t.name,
       topic: t.topic,
+      exists: offsets.has(t.topic),
       partitions,
       messages: partitions.reduce((sum, p) => sum + p.end - p.start, 0),
       endOffsets: partitions.reduce((sum, p) => sum + p.end, 0),
@@ -74,7 +86,9 @@ export async function topicsOverview(
     groups.map(async (g) => {
       const [described, ...committed] = await Promise.all([
         kafka.describeGroup(g.group),
-        ...g.topics.map((topic) => kafka.committedOffsets(g.group, topic)),
+        ...g.topics.map((topic) =>
+          offsets.has(topic) ? kafka.committedOffsets(g.group, topic) : new Map<number, string>(),
+        ),
       ]);
       const partitions = g.topics.flatMap((topic, i) =>
         (offsets.get(topic) ?? []).map((p) => {
@@ -91,6 +105,7 @@ export async function topicsOverview(
       );
       return {
         group: g.group,
+        service: g.service,
         state: described.state,
         members: described.members,
         lag: partitions.reduce((sum, p) => sum + p.lag, 0),
