@@ -4,7 +4,14 @@ import { SingleBar } from 'cli-progress';
 import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { topicSpecs, topicsFor } from '@amato/contracts';
-import { Dataset, MAX_SCALE, MIN_SCALE, publish, type PublishSummary } from '@amato/generator';
+import {
+  Dataset,
+  MAX_SCALE,
+  MIN_SCALE,
+  publish,
+  type PublishSummary,
+  trickle,
+} from '@amato/generator';
 import { KafkaService } from '@amato/kafka';
 
 const HELP = `amato generator: publishes a synthetic, internally consistent shop to Kafka.
@@ -27,6 +34,12 @@ options:
   --batch N        records per producer request, all topics together (default 5000)
   --dry-run        generate and count, publish nothing
   --summary FILE   also write the summary (counts per event type and per table) as JSON
+  --live           publish no data set: keep publishing new sessions of its customers (the
+                   same --scale, --seed and --end name them) in real time, each event when
+                   its time comes, until stopped (Ctrl-C); the main job runs this so the
+                   dashboard moves
+  --sessions-per-minute N
+                   with --live: new sessions started per minute (default 60)
   -h, --help       this text
 
 Topics are <kafka.topicPrefix>.customers|transactions|campaigns|clickstream (config, or
@@ -55,6 +68,8 @@ export interface GeneratorArgs {
   readonly batch: number;
   readonly dryRun: boolean;
   readonly summary?: string;
+  readonly live: boolean;
+  readonly sessionsPerMinute: number;
   readonly help: boolean;
 }
 
@@ -72,6 +87,8 @@ export function parseGeneratorArgs(argv: readonly string[]): GeneratorArgs {
         batch: { type: 'string', default: '5000' },
         'dry-run': { type: 'boolean', default: false },
         summary: { type: 'string' },
+        live: { type: 'boolean', default: false },
+        'sessions-per-minute': { type: 'string', default: '60' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -111,6 +128,13 @@ export function parseGeneratorArgs(argv: readonly string[]): GeneratorArgs {
     ),
     dryRun: v['dry-run'],
     summary: v.summary,
+    live: v.live,
+    sessionsPerMinute: number(
+      'sessions-per-minute',
+      v['sessions-per-minute'],
+      (n) => n > 0 && n <= 60_000,
+      'a number of sessions per minute above 0 and at most 60000',
+    ),
     help: v.help,
   };
 }
@@ -146,6 +170,11 @@ async function main(argv: readonly string[]): Promise<void> {
     },
     'dataset planned',
   );
+
+  if (args.live) {
+    await live(args, dataset, config);
+    return;
+  }
 
   const bar = process.stderr.isTTY
     ? new SingleBar({
@@ -216,6 +245,46 @@ async function main(argv: readonly string[]): Promise<void> {
         2,
       ),
     );
+  }
+}
+
+/** --live: new sessions in real time until SIGINT or SIGTERM, a line of totals every 10 s. */
+async function live(
+  args: GeneratorArgs,
+  dataset: Dataset,
+  config: ReturnType<typeof loadConfig>,
+): Promise<void> {
+  const topics = topicsFor(config.kafka.topicPrefix);
+  const kafka = await new KafkaService(config.kafka).connect();
+  const stop = new AbortController();
+  const onSignal = () => {
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  console.log(
+    `live: ${args.sessionsPerMinute} new sessions a minute of the data set's ${dataset.expected.customers.toLocaleString('en')} customers, to ${config.kafka.brokers.join(',')}; Ctrl-C stops`,
+  );
+  let reported = Date.now();
+  const started = Date.now();
+  try {
+    await kafka.ensureTopics(topicSpecs(topics));
+    const published = await trickle(dataset, topics, kafka, {
+      sessionsPerMinute: args.sessionsPerMinute,
+      seed: args.seed,
+      signal: stop.signal,
+      onPublished: (n) => {
+        if (Date.now() - reported < 10_000) return;
+        reported = Date.now();
+        const minutes = (reported - started) / 60_000;
+        console.log(
+          `live: ${n.toLocaleString('en')} events published in ${minutes.toFixed(1)} min`,
+        );
+      },
+    });
+    console.log(`live: stopped after ${published.toLocaleString('en')} events`);
+  } finally {
+    await kafka.close();
   }
 }
 

@@ -1037,6 +1037,48 @@ export class Dataset {
   }
 
   /**
+   * Live traffic after the data set, without end: a new session every `gapMs` from `from`, of
+   * one of its customers (by their propensity) or of an anonymous visitor, each with its page
+   * views, actions, product interactions and searches, and for some an order. The ids are new
+   * (`SESS_L…`, and `TXN_` with the start's epoch seconds), so the stream counts every event.
+   * Yields [event time, event] in time order; what the main job trickles so the dashboard moves.
+   */
+  *liveSessions(from: Date, { seed = 1, gapMs = 1000 } = {}): Generator<[number, AmatoEvent]> {
+    if (!(gapMs > 0)) throw new RangeError(`gapMs must be above 0, got ${gapMs}`);
+    const random = new Random(seed).fork(`live-${from.getTime()}`);
+    const customers = new WeightedTable(this.customers.map((c) => [c, c.propensity] as const));
+    const stamp = Math.floor(from.getTime() / 1000);
+    const tag = from.getTime().toString(36);
+    const pending = new TimeHeap<AmatoEvent>();
+    for (let k = 0; ; k++) {
+      const start = from.getTime() + k * gapMs;
+      while (pending.peekTime() < start) {
+        const time = pending.peekTime();
+        const event = pending.pop();
+        if (event) yield [time, event];
+      }
+      const customer = random.chance(ANONYMOUS_SESSION_SHARE) ? null : customers.sample(random);
+      const bounce = random.chance(BOUNCE_RATE);
+      const items = customer && !bounce && random.chance(0.12) ? random.int(1, 3) : 0;
+      const pages = bounce ? 1 : Math.max(items + 3, random.int(2, 18));
+      const plan: SessionPlan = {
+        id: `SESS_L${tag}${pad(k, 7)}`,
+        customer,
+        start,
+        pageViews: pages,
+        interactions: bounce ? 0 : items + 2 + random.int(0, pages),
+        productInteractions: bounce ? 0 : random.int(0, Math.ceil(pages / 2)),
+        searches: random.chance(0.3) ? random.int(1, 2) : 0,
+        order: customer && items > 0 ? { id: `TXN_${stamp}${pad(k, 7)}`, customer, items } : null,
+        campaign: null,
+        trafficSource: random.weighted(ORGANIC_SOURCES),
+        exposures: NO_EXPOSURES,
+      };
+      for (const [time, event] of this.sessionEvents(plan, random)) pending.push(time, event);
+    }
+  }
+
+  /**
    * Every event in event-time order. Sessions are expanded one at a time in start order; their
    * events wait in a heap until no session yet to start can precede them.
    */

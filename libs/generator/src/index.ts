@@ -5,3 +5,4 @@ export * from './allocate';
 export * from './calendar';
 export * from './publisher';
 export * from './campaign-response';
+export * from './trickle';
