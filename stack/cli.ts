@@ -7,7 +7,7 @@ import { loadConfig } from '@amato/config';
 import { createContext, type StackService } from './context';
 import { StackError, tailFile } from './runtime';
 import { SERVICES } from './services';
-import { down, formatStates, status, up } from './stack';
+import { BROWSER, down, ensureDebianPackages, formatStates, status, up } from './stack';
 
 const HELP = `AMATO local stack: Kafka, Redis, PostgreSQL, MariaDB (MySQL), a MongoDB wire-protocol
 server and Trino, installed from Debian packages and Maven Central and run natively on loopback.
@@ -22,6 +22,8 @@ commands:
   status               each service's endpoint, state and pid; exit 1 if any is not ready
   logs <service>       print the end of a service's log  (-n LINES, -f to follow)
   config               print the effective configuration (defaults + overlay + environment)
+  browser              install Debian's Chromium if it is missing (the dashboard's browser
+                       tests drive it; ./amato test runs this)
 
 services: ${SERVICES.map((s) => s.name).join(', ')}  (default: all)
 options:
@@ -69,6 +71,11 @@ async function main(argv: string[]): Promise<number> {
   });
 
   switch (command) {
+    case 'browser': {
+      ensureDebianPackages(ctx, [BROWSER]);
+      console.log(`browser: ${BROWSER.debian.command} is installed`);
+      return 0;
+    }
     case 'up': {
       const began = Date.now();
       const states = await up(ctx, pick(names));

@@ -35,7 +35,10 @@ async function plan(ctx: StackContext, service: StackService): Promise<Plan> {
 }
 
 /** Installs missing Debian packages in one apt-get run (root), or says which to install. */
-function ensureDebianPackages(ctx: StackContext, services: readonly StackService[]): void {
+export function ensureDebianPackages(
+  ctx: StackContext,
+  services: readonly Pick<StackService, 'title' | 'debian'>[],
+): void {
   const missing = services.filter((s) => s.debian && !hasCommand(s.debian.command));
   const packages = missing.flatMap((s) => s.debian?.packages ?? []);
   if (packages.length === 0) return;
@@ -225,3 +228,9 @@ export function formatStates(ctx: StackContext, states: readonly ServiceState[])
     '\n',
   );
 }
+
+/** The browser of the dashboard's end-to-end tests: Debian's Chromium, driven by playwright-core. */
+export const BROWSER = {
+  title: "Chromium (the dashboard's browser tests)",
+  debian: { command: 'chromium', packages: ['chromium'] },
+} as const;

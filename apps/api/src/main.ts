@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -17,7 +20,38 @@ import { API_KEY_SCHEME } from './auth/api-key.guard';
 
 const logger = createLogger('api');
 
-export async function createApi(config: AppConfig): Promise<NestFastifyApplication> {
+/** Where `npm run build:dashboard` puts the dashboard (from apps/api/src and dist/apps/api alike). */
+export const DASHBOARD_DIR = join(__dirname, '..', '..', '..', 'dist', 'dashboard');
+
+/**
+ * The dashboard's assets at /dashboard/, open like /docs: they hold no data, and every call the
+ * page makes carries the key. Not built yet: a 503 that says how to build them.
+ */
+async function serveDashboard(app: NestFastifyApplication, dir: string): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  if (!existsSync(join(dir, 'index.html'))) {
+    const notBuilt = `the dashboard is not built (no ${join(dir, 'index.html')}): run npm run build:dashboard (./amato start does)`;
+    for (const url of ['/dashboard', '/dashboard/*']) {
+      fastify.get(url, (_request, reply) => {
+        void reply
+          .status(503)
+          .send({ statusCode: 503, error: 'Service Unavailable', message: notBuilt });
+      });
+    }
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: dir,
+    prefix: '/dashboard',
+    decorateReply: false,
+    redirect: true,
+  });
+}
+
+export async function createApi(
+  config: AppConfig,
+  options: { dashboardDir?: string } = {},
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.forRoot(config),
     // A /segment/batch of 10,000 customers with their 36 features is about 11 MB of JSON.
@@ -57,6 +91,7 @@ export async function createApi(config: AppConfig): Promise<NestFastifyApplicati
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await serveDashboard(app, options.dashboardDir ?? DASHBOARD_DIR);
   return app;
 }
 

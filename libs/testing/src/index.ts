@@ -12,3 +12,4 @@ export * from './service-process';
 export * from './wait-for';
 export * from './land-dataset';
 export * from './stream-models';
+export * from './browser';
