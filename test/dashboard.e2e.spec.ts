@@ -199,6 +199,8 @@ describe('the dashboard in a browser', () => {
       .waitFor({ timeout: 20_000 });
     await expect(panel(page, 'health').getByText('redis').count()).resolves.toBe(1);
     await page.waitForTimeout(5_500); // a second look, for messages per second
+    // One group's lag per partition over time, instead of every group's total.
+    await page.selectOption('[data-role=lag-group]', `${name}.processor`);
     expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(2);
     await shot(page, 'topics.png');
     expect(errors).toEqual([]);

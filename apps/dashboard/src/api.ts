@@ -69,39 +69,35 @@ export class Api {
     return response;
   }
 
-  async get<T>(path: string): Promise<T> {
-    let response: Response;
+  /** fetch, with a network failure said as the API not answering. */
+  private async send(path: string, init: RequestInit = {}): Promise<Response> {
     try {
-      response = await fetch(path, { headers: this.headers() });
+      return await fetch(path, {
+        ...init,
+        headers: this.headers(init.headers as Record<string, string>),
+      });
     } catch (err) {
       throw new ApiProblem(0, `the API does not answer: ${(err as Error).message}`);
     }
-    return (await (await this.checked(response)).json()) as T;
+  }
+
+  async get<T>(path: string): Promise<T> {
+    return (await (await this.checked(await this.send(path))).json()) as T;
   }
 
   /** GET that also answers with a body on 503 (/health says which dependency is down). */
   async getEvenIfUnavailable<T>(path: string): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(path, { headers: this.headers() });
-    } catch (err) {
-      throw new ApiProblem(0, `the API does not answer: ${(err as Error).message}`);
-    }
+    const response = await this.send(path);
     if (response.status === 503) return (await response.json()) as T;
     return (await (await this.checked(response)).json()) as T;
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(path, {
-        method: 'POST',
-        headers: this.headers({ 'content-type': 'application/json' }),
-        body: JSON.stringify(body),
-      });
-    } catch (err) {
-      throw new ApiProblem(0, `the API does not answer: ${(err as Error).message}`);
-    }
+    const response = await this.send(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return (await (await this.checked(response)).json()) as T;
   }
 

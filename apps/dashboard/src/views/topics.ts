@@ -73,7 +73,12 @@ export function topicsView(api: Api): View {
   const lag = new Panel(
     'lag',
     'Consumer lag over time',
-    'Messages each group has not committed yet, from the Kafka admin API.',
+    'Messages each group has not committed yet, from the Kafka admin API: every group, or one group per partition.',
+  );
+  const pick = h(
+    'select',
+    { 'aria-label': 'group', 'data-role': 'lag-group' },
+    h('option', { value: '' }, 'every group (total)'),
   );
   const partitions = new Panel('partitions', 'Lag per partition');
   const dlq = new Panel(
@@ -96,11 +101,14 @@ export function topicsView(api: Api): View {
     },
   });
   rates.show(rateCanvas.box);
-  lag.show(lagCanvas.box);
+  lag.show(pick, lagCanvas.box);
   let previous: { at: number; ends: Map<string, number> } | undefined;
   const times = new Window<string>(POINTS);
   const rateSeries = new Map<string, Window<number | null>>();
   const lagSeries = new Map<string, Window<number>>();
+  /** Per group, each partition's lag over time, keyed `topic [partition]`. */
+  const partitionSeries = new Map<string, Map<string, Window<number>>>();
+  let last: Topics | undefined;
   const series = <T>(map: Map<string, Window<T>>, key: string): Window<T> => {
     let w = map.get(key);
     if (!w) {
@@ -171,6 +179,27 @@ export function topicsView(api: Api): View {
     }
   }
 
+  /** Every group's total, or the chosen group's partitions, over the looks so far. */
+  function drawLag(): void {
+    if (!last) return;
+    const chosen = pick.value;
+    const lines = chosen
+      ? [...(partitionSeries.get(chosen) ?? new Map<string, Window<number>>())]
+      : last.groups.map((g) => [g.group, series(lagSeries, g.group)] as const);
+    lagChart.set(
+      times.values,
+      lines.map(([label, w], i) => ({
+        label,
+        data: [...w.values],
+        borderColor: colour(i),
+        backgroundColor: colour(i),
+        pointRadius: 0,
+        spanGaps: true,
+      })),
+    );
+  }
+  pick.addEventListener('change', drawLag);
+
   async function refreshTopics(): Promise<GroupState[] | undefined> {
     let body: Topics;
     try {
@@ -225,16 +254,17 @@ export function topicsView(api: Api): View {
       })),
     );
     rates.clearNote();
-    lagChart.set(
-      times.values,
-      body.groups.map((g, i) => ({
-        label: g.group,
-        data: [...series(lagSeries, g.group).values],
-        borderColor: colour(i),
-        backgroundColor: colour(i),
-        pointRadius: 0,
-      })),
-    );
+    for (const g of body.groups) {
+      let byPartition = partitionSeries.get(g.group);
+      if (!byPartition)
+        partitionSeries.set(g.group, (byPartition = new Map<string, Window<number>>()));
+      for (const p of g.partitions) series(byPartition, `${p.topic} [${p.partition}]`).push(p.lag);
+      if (![...pick.options].some((o) => o.value === g.group)) {
+        pick.append(h('option', { value: g.group }, g.group));
+      }
+    }
+    last = body;
+    drawLag();
     lag.clearNote();
     const rows = body.groups.flatMap((g) =>
       g.partitions.map((p) => ({ group: g.group, state: g.state, ...p })),
