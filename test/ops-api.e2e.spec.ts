@@ -106,7 +106,7 @@ describe('ops over HTTP', () => {
       held: number;
       letters: { reason: string; stage: string; original: string | null; source: unknown }[];
     }>();
-    expect(body).toMatchObject({ topic: topics.dlq, held: 2 });
+    expect(body).toMatchObject({ topic: topics.dlq, exists: true, held: 2 });
     expect(body.letters).toHaveLength(2);
     expect(body.letters[0]).toMatchObject({
       stage: 'sink:validate',
@@ -131,6 +131,27 @@ describe('ops over HTTP', () => {
       expect(r.json<{ message: string }>().message).toMatch(query.split('=')[0] ?? '');
     },
   );
+
+  it('has no dead letters, and no outage, before the DLQ topic exists', async () => {
+    const empty = await createApi({
+      ...config,
+      kafka: { ...config.kafka, topicPrefix: `${prefix}_none` },
+      api: { ...config.api, apiKeys: [headers['x-api-key']] },
+    });
+    try {
+      await empty.init();
+      const r = await empty.inject({ method: 'GET', url: '/ops/dead-letters', headers });
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toEqual({
+        topic: `${prefix}_none.dlq`,
+        exists: false,
+        held: 0,
+        letters: [],
+      });
+    } finally {
+      await empty.close();
+    }
+  });
 
   it('says which topic is missing when there are no predictions yet', async () => {
     const r = await api.inject({ method: 'GET', url: '/predictions/live', headers });

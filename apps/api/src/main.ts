@@ -87,6 +87,9 @@ export async function createApi(
         'Real-time customer analytics: features, segments, journey predictions and analytics',
       )
       .setVersion('1')
+      // 3.1: the request and response schemas are JSON Schema (TypeBox), which 3.0 is not
+      // (a numeric exclusiveMinimum, a null type).
+      .setOpenAPIVersion('3.1.0')
       .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, API_KEY_SCHEME)
       .build(),
   );

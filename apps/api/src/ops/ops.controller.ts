@@ -73,6 +73,7 @@ const ORIGINAL_SHOWN = 2_000;
 
 export const DeadLettersResponse = T.Object({
   topic: T.String(),
+  exists: T.Boolean({ description: 'false until the sink or the processor has created it' }),
   held: T.Integer({ description: 'dead letters the DLQ topic holds now' }),
   letters: T.Array(
     T.Object({
@@ -177,7 +178,7 @@ export class OpsController {
   @Get('dead-letters')
   @ApiOperation({
     summary: 'The latest dead letters, with their reason, stage and source offset',
-    description: `From this API's tail of the DLQ topic (the newest ${DEAD_LETTERS_KEPT} letters, kept as they arrive), newest first, with how many the topic holds. A 503 says whether Kafka is down or the topic does not exist yet.`,
+    description: `From this API's tail of the DLQ topic (the newest ${DEAD_LETTERS_KEPT} letters, kept as they arrive), newest first, with how many the topic holds; before the topic exists, none. A 503 says Kafka is down.`,
   })
   @ApiQuery({
     name: 'limit',
@@ -189,16 +190,19 @@ export class OpsController {
     @Query(new SchemaQueryPipe(DeadLettersQuery)) q: Static<typeof DeadLettersQuery>,
   ): Promise<Static<typeof DeadLettersResponse>> {
     const topic = this.live.dlqTopic;
-    const tail = await this.live.started(this.live.deadLetters, 'dead letters', [topic]);
     let held: number;
     try {
+      // No DLQ topic yet (no sink or processor has started): no dead letters, not an outage.
+      if (!(await this.kafka.topicNames()).has(topic))
+        return { topic, exists: false, held: 0, letters: [] };
       held = await this.kafka.topicRecordCount(topic);
     } catch (err) {
       throw new ServiceUnavailableException(
         `Kafka at ${this.config.kafka.brokers.join(', ')} did not answer: ${(err as Error).message}`,
       );
     }
+    const tail = await this.live.started(this.live.deadLetters, 'dead letters', [topic]);
     const letters = tail.recent(topic).slice(-q.limit).reverse().map(letterOf);
-    return { topic, held, letters };
+    return { topic, exists: true, held, letters };
   }
 }

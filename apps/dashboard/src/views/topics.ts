@@ -43,6 +43,7 @@ interface Health {
 }
 interface DeadLetters {
   topic: string;
+  exists: boolean;
   held: number;
   letters: {
     offset: string;
@@ -306,6 +307,13 @@ export function topicsView(api: Api): View {
   async function refreshDeadLetters(): Promise<void> {
     try {
       const body = await api.get<DeadLetters>('/ops/dead-letters?limit=20');
+      if (!body.exists) {
+        dlq.message(
+          'empty',
+          `No dead letters: ${body.topic} is created when the sink or the processor starts.`,
+        );
+        return;
+      }
       if (body.letters.length === 0) {
         dlq.message(
           'empty',
