@@ -116,6 +116,37 @@ describe('AMATO API', () => {
     expect(spec.components.securitySchemes).toHaveProperty('api-key');
   });
 
+  it('limits each key: beyond the limit a 429 with Retry-After, other keys and health unhurt', async () => {
+    const other = 'test-key-other-0123456789';
+    const limited = await createApi({
+      ...config,
+      api: {
+        ...config.api,
+        apiKeys: [apiKey, other],
+        rateLimit: { requests: 3, windowMs: 60_000 },
+      },
+      features: { ...config.features, keyPrefix },
+    });
+    try {
+      await limited.init();
+      const get = (key?: string, url = '/') =>
+        limited.inject({ method: 'GET', url, headers: key ? { 'x-api-key': key } : {} });
+      for (let i = 0; i < 3; i++) expect((await get(apiKey)).statusCode).toBe(200);
+      const refused = await get(apiKey);
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json<{ message: string }>().message).toMatch(
+        /^rate limit: at most 3 requests per 1 minute for this API key/,
+      );
+      // Another key has its own allowance; health checks are never limited.
+      expect((await get(other)).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect((await get(undefined, '/health')).statusCode).not.toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('refuses requests without a key, or with an unknown one, except health and docs', async () => {
     const none = await app.inject({ method: 'GET', url: '/customers/CUST_000001/features' });
     expect(none.statusCode).toBe(401);

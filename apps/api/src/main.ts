@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import { HttpException, HttpStatus } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -16,12 +19,44 @@ import {
 import { type AppConfig, loadConfig } from '@amato/config';
 import { MetricsService } from '@amato/metrics';
 import { ApiModule } from './api.module';
-import { API_KEY_SCHEME } from './auth/api-key.guard';
+import { API_KEY_SCHEME, presented } from './auth/api-key.guard';
 
 const logger = createLogger('api');
 
 /** Where `npm run build:dashboard` puts the dashboard (from apps/api/src and dist/apps/api alike). */
 export const DASHBOARD_DIR = join(__dirname, '..', '..', '..', 'dist', 'dashboard');
+
+/** Open routes that carry no data, and are not limited: health checks, docs, the page. */
+const UNLIMITED = /^\/(health|docs|dashboard)(\/|\?|$)/;
+
+/**
+ * A rate limit per API key (per address for requests without one): beyond `requests` in a
+ * window, a 429 whose Retry-After says when to come back. Keys are counted by their hash, so
+ * the limiter's memory never holds one.
+ */
+async function limitRate(
+  app: NestFastifyApplication,
+  limit: AppConfig['api']['rateLimit'],
+): Promise<void> {
+  await app.register(fastifyRateLimit, {
+    max: limit.requests,
+    timeWindow: limit.windowMs,
+    allowList: (request) => UNLIMITED.test(request.url),
+    keyGenerator: (request) => {
+      const key = presented(request);
+      return key === undefined
+        ? `address:${request.ip}`
+        : `key:${createHash('sha256').update(key).digest('hex')}`;
+    },
+    // Thrown by the limiter's hook (after its Retry-After header is set): the exception filter
+    // answers it as every other error, { statusCode, error, message }.
+    errorResponseBuilder: (_request, context) =>
+      new HttpException(
+        `rate limit: at most ${context.max} requests per ${context.after} for this API key (api.rateLimit); retry after ${Math.ceil(context.ttl / 1000)} s (Retry-After)`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      ),
+  });
+}
 
 /**
  * The dashboard's assets at /dashboard/, open like /docs: they hold no data, and every call the
@@ -63,6 +98,7 @@ export async function createApi(
   );
   app.enableShutdownHooks();
 
+  await limitRate(app, config.api.rateLimit);
   const metrics = app.get(MetricsService);
   app
     .getHttpAdapter()

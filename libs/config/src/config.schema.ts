@@ -52,6 +52,13 @@ export const AppConfigSchema = T.Object(
         host: Host,
         port: Port,
         apiKeys: T.Array(T.String({ minLength: 16 }), { minItems: 1 }),
+        rateLimit: T.Object(
+          {
+            requests: T.Integer({ minimum: 1, expected: 'requests allowed per window, per key' }),
+            windowMs: T.Integer({ minimum: 100, maximum: 86_400_000 }),
+          },
+          strict,
+        ),
       },
       strict,
     ),

@@ -19,7 +19,8 @@ export const Public = () => SetMetadata(PUBLIC, true);
 /** The OpenAPI security scheme name of the API key. */
 export const API_KEY_SCHEME = 'api-key';
 
-function presented(request: FastifyRequest): string | undefined {
+/** The API key a request presents, if any. */
+export function presented(request: FastifyRequest): string | undefined {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header;
   const auth = request.headers.authorization;
