@@ -12,6 +12,7 @@ export default tseslint.config(
       '.stack/**',
       // ml/'s Python environment (and the JavaScript some of its packages ship)
       'ml/.venv/**',
+      'fuzz/.venv/**',
       'eslint.config.mjs',
       'jest.config.js',
       // A mongosh script (global `db`) as well as a module; the ddl integration test runs it.
