@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { decodeEvent, encodeEvent, EVENT_TYPES } from '@amato/contracts';
 import { anyValidEvent, validEvent } from '@amato/testing';
+import { printTable } from './support/report';
 
 const { values } = parseArgs({
   options: { events: { type: 'string', default: '300000' }, help: { type: 'boolean', short: 'h' } },
@@ -57,7 +58,7 @@ const rows = [
   measure('order with 2 items, valid', [order]),
   measure('order failing a rule', invalid),
 ];
-console.log(`\ndecodeEvent, ${total.toLocaleString('en')} events per row, one core`);
-console.log(`  ${'input'.padEnd(28)}${'events/s'.padStart(12)}  per event`);
-for (const [label, rate, latency] of rows)
-  console.log(`  ${label.padEnd(28)}${rate.padStart(12)}  ${latency}`);
+printTable(
+  `decodeEvent, ${total.toLocaleString('en')} events per row, one core: events/s, per event`,
+  rows.map(([label, rate, latency]) => [label, `${rate} events/s, ${latency}`] as const),
+);

@@ -13,6 +13,7 @@ import { loadConfig } from '@amato/config';
 import { topicSpecs, topicsFor } from '@amato/contracts';
 import { Dataset, publish } from '@amato/generator';
 import { KafkaService } from '@amato/kafka';
+import { printTable } from './support/report';
 
 const { values } = parseArgs({
   options: {
@@ -62,9 +63,7 @@ async function main(): Promise<void> {
     ['generate + publish: seconds', pub.seconds.toFixed(1)],
     ['records per request', String(batch)],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log('\ngenerator (KafkaJS 2.2.4 producer, idempotent, acks=all)');
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  printTable('generator (KafkaJS 2.2.4 producer, idempotent, acks=all)', rows);
 }
 
 main().catch((err: unknown) => {

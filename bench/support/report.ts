@@ -1,15 +1,22 @@
 /** Shared by the benchmarks: percentiles and the results table they print. */
+import { appendFileSync } from 'node:fs';
+
+/** Set by `./amato bench` (bench/report.ts): where each printed table is also written as JSON
+ * (not an AMATO_ variable: the config refuses names it does not know). */
+export const REPORT_ENV = 'BENCH_REPORT_JSONL';
 
 /** The p-th percentile (0–100) of values sorted ascending; 0 for none. */
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-/** Prints a titled two-column table of results. */
+/** Prints a titled two-column table of results (and records it for the report, when asked). */
 export function printTable(title: string, rows: readonly (readonly [string, string])[]): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\n${title}`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  const report = process.env[REPORT_ENV];
+  if (report) appendFileSync(report, `${JSON.stringify({ title, rows })}\n`);
 }
 
 /** A count with thousands separators. */
