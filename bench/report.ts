@@ -6,7 +6,7 @@
  * row a benchmark printed (bench/support/report.ts records its tables when AMATO_BENCH_REPORT
  * names a file). Targets and floors are the benchmarks' own rows, measured in the same run.
  *
- *   ./amato bench [--quick] [--only NAME,...] [--out DIR]
+ *   ./amato bench [--quick] [--only NAME,...] [--out DIR] [--timeout-minutes 30]
  *
  * --quick runs each at a smaller scale or for fewer seconds (a few minutes in all); the default
  * is the benchmarks' documented sizes. Needs the stack (./amato stack up).
@@ -93,7 +93,12 @@ interface Outcome {
   readonly failure?: string;
 }
 
-function runOne(bench: Bench, args: readonly string[], recordTo: string): Promise<Outcome> {
+function runOne(
+  bench: Bench,
+  args: readonly string[],
+  recordTo: string,
+  timeoutMs: number,
+): Promise<Outcome> {
   const command = `npx tsx bench/${bench.name}.ts ${args.join(' ')}`.trim();
   const started = performance.now();
   return new Promise((done) => {
@@ -103,6 +108,14 @@ function runOne(bench: Bench, args: readonly string[], recordTo: string): Promis
       { env: { ...process.env, [REPORT_ENV]: recordTo, AMATO_LOG__LEVEL: 'error' } },
     );
     let output = '';
+    // A benchmark that hangs (a store that stops answering) is stopped and reported as such,
+    // so the report is written whatever happens.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    }, timeoutMs);
     const keep = (chunk: Buffer) => {
       process.stdout.write(chunk);
       output = (output + chunk.toString()).slice(-20_000);
@@ -110,6 +123,8 @@ function runOne(bench: Bench, args: readonly string[], recordTo: string): Promis
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      if (timedOut) output += `\n(stopped by ./amato bench after ${timeoutMs / 60_000} minutes)`;
       let tables: Table[] = [];
       try {
         tables = readFileSync(recordTo, 'utf8')
@@ -187,14 +202,22 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       out: { type: 'string', default: 'reports' },
+      'timeout-minutes': { type: 'string', default: '30' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(
-      `usage: ./amato bench [--quick] [--only NAME,...] [--out DIR]   (default DIR: reports)\nbenchmarks: ${BENCHES.map((b) => b.name).join(', ')}`,
+      `usage: ./amato bench [--quick] [--only NAME,...] [--out DIR] [--timeout-minutes N]\n  (default DIR: reports; each benchmark is stopped after N minutes, default 30)\nbenchmarks: ${BENCHES.map((b) => b.name).join(', ')}`,
     );
     return;
+  }
+  const timeoutMinutes = Number(values['timeout-minutes']);
+  if (!(timeoutMinutes > 0)) {
+    console.error(
+      `amato bench: --timeout-minutes must be a number above 0, got "${values['timeout-minutes']}"`,
+    );
+    process.exit(2);
   }
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((n) => !BENCHES.some((b) => b.name === n)) ?? [];
@@ -213,7 +236,9 @@ async function main(): Promise<void> {
   for (const [i, bench] of chosen.entries()) {
     console.log(`\n[bench ${i + 1}/${chosen.length}] ${bench.name}: ${bench.what}`);
     const args = values.quick ? bench.quick : bench.full;
-    outcomes.push(await runOne(bench, args, join(scratch, `${bench.name}.jsonl`)));
+    outcomes.push(
+      await runOne(bench, args, join(scratch, `${bench.name}.jsonl`), timeoutMinutes * 60_000),
+    );
   }
   const after = cpuCheckMs();
   rmSync(scratch, { recursive: true, force: true });
