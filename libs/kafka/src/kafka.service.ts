@@ -570,6 +570,15 @@ class KafkaJsTopicTail implements TopicTail {
       if (pending.size === 0) resolve();
     });
     const consumer = this.kafka.consumer({ groupId: this.options.groupId, maxWaitTimeInMs: 250 });
+    // A consumer that gives up (Kafka gone past KafkaJS's retries) is forgotten, so the next
+    // start() begins again rather than returning a dead tail.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // restart: KafkaJS starts it again by itself.
+      if (payload.restart || this.consumer !== consumer) return;
+      this.consumer = undefined;
+      this.starting = undefined;
+      consumer.disconnect().catch(() => undefined);
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: false });
