@@ -27,7 +27,7 @@ export class LiveTopics implements OnApplicationShutdown {
   readonly predictions: TopicTail;
 
   constructor(
-    @Inject(KafkaService) kafka: KafkaService,
+    @Inject(KafkaService) private readonly kafka: KafkaService,
     @Inject(ConfigService) private readonly config: ConfigService,
   ) {
     const prefix = config.kafka.topicPrefix;
@@ -46,23 +46,42 @@ export class LiveTopics implements OnApplicationShutdown {
     });
   }
 
-  /** Starts a tail; a failure is a 503 that says what is missing (the dashboard shows it). */
-  async started(tail: TopicTail, what: string, topics: readonly string[]): Promise<TopicTail> {
+  /**
+   * Starts a tail; a failure is a 503 that says what is missing (the dashboard shows it): a
+   * topic not created yet (asked of Kafka, not read from the error's wording), or Kafka itself.
+   */
+  async started(
+    tail: TopicTail,
+    what: string,
+    topics: readonly string[],
+    createdBy: string,
+  ): Promise<TopicTail> {
     try {
       await tail.start();
       return tail;
     } catch (err) {
-      const message = (err as Error).message;
-      const missing = /does not host this topic-partition|unknown topic/i.test(message);
-      throw new ServiceUnavailableException(
-        missing
-          ? `${what}: the topic ${topics.join(' or ')} does not exist yet (the ${what === 'dead letters' ? 'sink or the processor creates it when it starts' : 'processor creates them when it starts'})`
-          : `${what}: Kafka at ${this.config.kafka.brokers.join(', ')} did not answer: ${message}`,
-      );
+      const existing = await this.kafka.topicNames().catch(() => undefined);
+      const missing = existing ? topics.filter((t) => !existing.has(t)) : [];
+      if (missing.length > 0) {
+        throw new ServiceUnavailableException(
+          `${what}: the topic ${missing.join(' or ')} does not exist yet (${createdBy} creates it when it starts)`,
+        );
+      }
+      throw kafkaUnavailable(this.config.kafka, err);
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.deadLetters.stop(), this.predictions.stop()]);
   }
+}
+
+/** Kafka not answering, as the 503 every ops and live route gives: which brokers, and why. */
+export function kafkaUnavailable(
+  kafka: ConfigService['kafka'],
+  err: unknown,
+): ServiceUnavailableException {
+  return new ServiceUnavailableException(
+    `Kafka at ${kafka.brokers.join(', ')} did not answer: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }

@@ -80,7 +80,12 @@ export class LiveController implements BeforeApplicationShutdown {
   ): Promise<void> {
     const { segments, journey } = this.live.predictionTopics;
     // Before the reply is taken over: a failure is still an ordinary 503 with its message.
-    const tail = await this.live.started(this.live.predictions, 'predictions', [segments, journey]);
+    const tail = await this.live.started(
+      this.live.predictions,
+      'predictions',
+      [segments, journey],
+      'the processor',
+    );
     const typeOf = (topic: string) => (topic === segments ? 'segment' : 'journey');
     const backlog = [...tail.recent(segments), ...tail.recent(journey)]
       .sort((a, b) => a.timestamp - b.timestamp)

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -15,7 +15,7 @@ import { FEATURE_STREAMS } from '@amato/features';
 import { KafkaService, topicsOverview } from '@amato/kafka';
 import { SINK_STREAMS } from '@amato/sink';
 import { API_KEY_SCHEME } from '../auth/api-key.guard';
-import { DEAD_LETTERS_KEPT, LiveTopics } from '../live/live-topics';
+import { DEAD_LETTERS_KEPT, kafkaUnavailable, LiveTopics } from '../live/live-topics';
 import { SchemaQueryPipe } from '../validation/schema-query.pipe';
 
 const Partition = T.Object({ partition: T.Integer(), start: T.Integer(), end: T.Integer() });
@@ -169,9 +169,7 @@ export class OpsController {
         ],
       );
     } catch (err) {
-      throw new ServiceUnavailableException(
-        `Kafka at ${this.config.kafka.brokers.join(', ')} did not answer: ${(err as Error).message}`,
-      );
+      throw kafkaUnavailable(this.config.kafka, err);
     }
   }
 
@@ -197,11 +195,14 @@ export class OpsController {
         return { topic, exists: false, held: 0, letters: [] };
       held = await this.kafka.topicRecordCount(topic);
     } catch (err) {
-      throw new ServiceUnavailableException(
-        `Kafka at ${this.config.kafka.brokers.join(', ')} did not answer: ${(err as Error).message}`,
-      );
+      throw kafkaUnavailable(this.config.kafka, err);
     }
-    const tail = await this.live.started(this.live.deadLetters, 'dead letters', [topic]);
+    const tail = await this.live.started(
+      this.live.deadLetters,
+      'dead letters',
+      [topic],
+      'the sink or the processor',
+    );
     const letters = tail.recent(topic).slice(-q.limit).reverse().map(letterOf);
     return { topic, exists: true, held, letters };
   }
