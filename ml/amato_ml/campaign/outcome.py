@@ -23,6 +23,8 @@ import pandas as pd
 from onnxmltools import convert_lightgbm
 from onnxmltools.convert.common.data_types import FloatTensorType
 
+from amato_ml.onnx_bytes import onnx_bytes
+
 INPUT_NAME = "input"
 OUTPUTS = ("roas", "conversions_per_unit")
 TARGETS = {"roas": "revenue", "conversions_per_unit": "conversions"}
@@ -138,7 +140,7 @@ def to_onnx(outcome: Outcome) -> bytes:
     model.ir_version = first.ir_version
     model.producer_name = first.producer_name
     onnx.checker.check_model(model)
-    return model.SerializeToString()
+    return onnx_bytes(model)
 
 
 def _renamed(model: onnx.ModelProto, target: str) -> onnx.ModelProto:

@@ -29,6 +29,8 @@ import onnxruntime
 from onnxmltools import convert_lightgbm
 from onnxmltools.convert.common.data_types import FloatTensorType
 
+from amato_ml.onnx_bytes import onnx_bytes
+
 INPUT_NAME = "input"
 OUTPUT_NAME = "revenue"
 GRAPH_NAME = "amato_customer_revenue"
@@ -89,7 +91,7 @@ def to_onnx(regressor: lightgbm.LGBMRegressor, features: int) -> bytes:
         split=SUM_SPLIT if trees > SUM_SPLIT else None,
     )
     _rename_output(model, OUTPUT_NAME)
-    return model.SerializeToString()
+    return onnx_bytes(model)
 
 
 def _rename_output(model: onnx.ModelProto, name: str) -> None:

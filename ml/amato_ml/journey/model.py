@@ -16,6 +16,8 @@ import onnxruntime
 from onnxmltools import convert_lightgbm
 from onnxmltools.convert.common.data_types import FloatTensorType
 
+from amato_ml.onnx_bytes import onnx_bytes
+
 INPUT_NAME = "input"
 OUTPUT_NAME = "probabilities"
 POSITIVE_CLASS_INDEX = 1
@@ -69,7 +71,7 @@ def to_onnx(classifier: lightgbm.LGBMClassifier, features: int) -> bytes:
     outputs = [output.name for output in model.graph.output]
     if OUTPUT_NAME not in outputs:
         raise RuntimeError(f"the ONNX export has outputs {outputs}, not {OUTPUT_NAME}")
-    return model.SerializeToString()
+    return onnx_bytes(model)
 
 
 def onnx_predict(onnx_model: bytes, rows: np.ndarray) -> np.ndarray:
