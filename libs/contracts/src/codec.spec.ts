@@ -1,4 +1,4 @@
-import { decodeEvent, encodeEvent, partitionKey, validateEvent } from './codec';
+import { decodeEvent, encodeEvent, MAX_EVENT_BYTES, partitionKey, validateEvent } from './codec';
 import { EVENT_TYPES } from './registry';
 import { anyValidEvent, validEvent } from '@amato/testing';
 import { PARTITIONS, STREAMS, topicsFor, topicSpecs } from './topics';
@@ -31,6 +31,23 @@ describe(validateEvent.name, () => {
   it('rejects a record with no value, and one that is not JSON, saying so', () => {
     expect(rejection(null).reason).toBe('empty message: (root): the record has no value');
     expect(rejection('{"event_id": ').reason).toMatch(/^not JSON: \(root\): /);
+  });
+
+  it('refuses a record above the size limit before parsing it, and takes one just under it', () => {
+    const event = validEvent('page.viewed');
+    const padded = (bytes: number): string => {
+      const bare = JSON.stringify({ ...event, payload: { ...event.payload, page_url: '' } });
+      const url = `https://shop.example/${'x'.repeat(bytes - bare.length - 'https://shop.example/'.length)}`;
+      return JSON.stringify({ ...event, payload: { ...event.payload, page_url: url } });
+    };
+    expect(Buffer.byteLength(padded(MAX_EVENT_BYTES + 1))).toBe(MAX_EVENT_BYTES + 1);
+    expect(rejection(padded(MAX_EVENT_BYTES + 1)).reason).toBe(
+      `too large: (root): the record is ${MAX_EVENT_BYTES + 1} bytes, above the limit of ${MAX_EVENT_BYTES}`,
+    );
+    // Multi-byte characters count as the bytes they take.
+    expect(rejection('é'.repeat(MAX_EVENT_BYTES / 2 + 1)).reason).toMatch(/^too large: /);
+    const under = decodeEvent(padded(MAX_EVENT_BYTES), NOW);
+    expect(under.ok ? 'accepted' : under.reason).not.toMatch(/too large/);
   });
 
   it('names every missing or malformed envelope field', () => {

@@ -107,12 +107,31 @@ export function validateEvent(value: unknown, now: number = Date.now()): DecodeR
   return { ok: true, event: value as unknown as AmatoEvent };
 }
 
+/**
+ * The largest record value AMATO takes as an event: 64 KiB, about fifty times a large order.
+ * Anything bigger is a producer's bug, and refusing it keeps one record from holding up a batch
+ * that three stores and Redis write.
+ */
+export const MAX_EVENT_BYTES = 65_536;
+
 /** Parses and validates a Kafka record value. */
 export function decodeEvent(raw: Buffer | string | null, now?: number): DecodeResult {
   if (raw === null || raw.length === 0)
     return reject(
       'empty message',
       [{ path: '(root)', message: 'the record has no value' }],
+      undefined,
+    );
+  const bytes = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
+  if (bytes > MAX_EVENT_BYTES)
+    return reject(
+      'too large',
+      [
+        {
+          path: '(root)',
+          message: `the record is ${bytes} bytes, above the limit of ${MAX_EVENT_BYTES}`,
+        },
+      ],
       undefined,
     );
   let parsed: unknown;

@@ -18,6 +18,14 @@ export interface DeadLetter {
   };
   readonly event_type: string | null;
   readonly event_id: string | null;
-  /** The record's value as received (UTF-8), or null when it had none. */
+  /**
+   * The record's value as received (UTF-8), or null when it had none. A value longer than
+   * DEAD_LETTER_ORIGINAL_CHARS is cut to that length (the letter must fit in a Kafka record);
+   * `original_bytes` then says how long it was, and `source` where the whole of it is.
+   */
   readonly original: string | null;
+  readonly original_bytes?: number;
 }
+
+/** How much of a record's value a dead letter keeps. */
+export const DEAD_LETTER_ORIGINAL_CHARS = 4_096;

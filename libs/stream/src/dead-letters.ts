@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import { createLogger, type Problem } from '@amato/common';
-import type { DeadLetter } from '@amato/contracts';
+import { DEAD_LETTER_ORIGINAL_CHARS, type DeadLetter } from '@amato/contracts';
 import type { KafkaRecord, KafkaService, RecordBatch } from '@amato/kafka';
 
 /** The dead letter of one record of a batch: the record untouched, where it was, and why. */
@@ -26,8 +26,15 @@ export function deadLetterOf(
     },
     event_type: eventType ?? null,
     event_id: eventId ?? null,
-    original: record.value?.toString('utf8') ?? null,
+    ...original(record.value),
   };
+}
+
+function original(value: Buffer | null): Pick<DeadLetter, 'original' | 'original_bytes'> {
+  if (value === null) return { original: null };
+  const text = value.toString('utf8');
+  if (text.length <= DEAD_LETTER_ORIGINAL_CHARS) return { original: text };
+  return { original: text.slice(0, DEAD_LETTER_ORIGINAL_CHARS), original_bytes: value.length };
 }
 
 /**
