@@ -4,3 +4,4 @@ export * from './kafka.module';
 export * from './commit-policy';
 export * from './topics-overview';
 export * from './topic-tail';
+export * from './rewind';

@@ -285,6 +285,43 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     return lag;
   }
 
+  /**
+   * Per partition of a topic, the first offset whose record was written at or after `timeMs`
+   * (the high watermark where none was).
+   */
+  async offsetsAtTime(topic: string, timeMs: number): Promise<Map<number, number>> {
+    const admin = await this.getAdmin();
+    const [found, ends] = await Promise.all([
+      admin.fetchTopicOffsetsByTimestamp(topic, timeMs),
+      admin.fetchTopicOffsets(topic),
+    ]);
+    const high = new Map(ends.map((p) => [p.partition, Number(p.high)]));
+    // Kafka answers -1 for a partition with no record that late.
+    return new Map(
+      found.map((p) => [
+        p.partition,
+        Number(p.offset) >= 0 ? Number(p.offset) : (high.get(p.partition) ?? 0),
+      ]),
+    );
+  }
+
+  /**
+   * Moves a group's committed offsets on a topic. Kafka allows it only while the group has no
+   * members: a running consumer would overwrite them with its next commit.
+   */
+  async setGroupOffsets(
+    groupId: string,
+    topic: string,
+    offsets: readonly { partition: number; offset: number }[],
+  ): Promise<void> {
+    const admin = await this.getAdmin();
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: offsets.map((o) => ({ partition: o.partition, offset: String(o.offset) })),
+    });
+  }
+
   /** A consumer group's state (Stable, PreparingRebalance, Empty, …) and its member count. */
   async describeGroup(groupId: string): Promise<{ state: string; members: number }> {
     const admin = await this.getAdmin();

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AppConfig } from '@amato/config';
 import { topicSpecs, topicsFor, type Topics } from '@amato/contracts';
 import { FeatureStore } from '@amato/features';
 import { KafkaService } from '@amato/kafka';
@@ -19,8 +20,8 @@ export interface OwnStream {
   tearDown(): Promise<void>;
 }
 
-export function ownStream(prefix: string): OwnStream {
-  const config = testConfig();
+/** `config`: other servers than the test configuration's (a fault run's own Kafka and Redis). */
+export function ownStream(prefix: string, config: AppConfig = testConfig()): OwnStream {
   const name = uniqueName(prefix);
   const topics = topicsFor(name);
   const kafka = new KafkaService(config.kafka);

@@ -1,3 +1,4 @@
+import type { AppConfig } from '@amato/config';
 import { topicSpecs, topicsFor, type Topics } from '@amato/contracts';
 import { applyMongoSchema, applyMysqlSchema, applyPostgresSchema } from '@amato/ddl';
 import { KafkaService } from '@amato/kafka';
@@ -25,9 +26,15 @@ export interface OwnWorld {
   tearDown(): Promise<void>;
 }
 
-/** `existing`: the name of a world kept earlier (a benchmark's), to use again as it is. */
-export function ownWorld(prefix: string, existing?: string): OwnWorld {
-  const config = testConfig();
+/**
+ * `existing`: the name of a world kept earlier (a benchmark's), to use again as it is.
+ * `config`: other servers than the test configuration's (a fault run's own Kafka).
+ */
+export function ownWorld(
+  prefix: string,
+  existing?: string,
+  config: AppConfig = testConfig(),
+): OwnWorld {
   const name = existing ?? uniqueName(prefix);
   const topics = topicsFor(name);
   const kafka = new KafkaService(config.kafka);
