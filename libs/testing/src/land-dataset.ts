@@ -17,9 +17,12 @@ export async function landDataset(
   {
     timeoutMs = 180_000,
     only,
+    extra,
   }: {
     timeoutMs?: number;
     only?: { readonly keep: (event: AmatoEvent) => boolean; readonly tables: readonly string[] };
+    /** Events of the test's own after the data set's, and the rows they add per table. */
+    extra?: { readonly events: readonly AmatoEvent[]; readonly rows: Record<string, number> };
   } = {},
 ): Promise<Record<string, number> | undefined> {
   const sink = new Sink(world.mysql, world.postgres, world.mongo, {
@@ -40,7 +43,9 @@ export async function landDataset(
   try {
     const events = only ? filtered(dataset.events(), only.keep) : dataset.events();
     await publish(events, world.topics, world.kafka, { batchSize: 5000 });
+    if (extra) await publish(extra.events, world.topics, world.kafka, { batchSize: 5000 });
     const all: Record<string, number> = { ...dataset.expected };
+    for (const [table, n] of Object.entries(extra?.rows ?? {})) all[table] = (all[table] ?? 0) + n;
     const expected = only ? Object.fromEntries(only.tables.map((t) => [t, all[t] ?? 0])) : all;
     // The sink does not write segments; the models do.
     delete expected.customer_segments;
