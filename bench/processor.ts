@@ -1,7 +1,9 @@
 /**
  * The feature processor on the real stack, in three parts:
  *   1. sustained: a generated dataset is published first, then the processor works off the
- *      backlog; events/s until the group has committed everything;
+ *      backlog; events/s until the group has committed everything; beside it two floors on
+ *      the same backlog: the same Kafka fetch and decode and nothing else, and the same updates
+ *      (decoded beforehand) applied to Redis and nothing else;
  *   2. latency: events published at a fixed rate (by the generator, in its own process) while
  *      the processor runs; time from the producer's send (the record timestamp) to the
  *      features being in Redis, p50/p99;
@@ -32,7 +34,10 @@ import {
   type JourneyPrediction,
   PREDICTION_PARTITIONS,
   PREDICTION_SCHEMA_VERSION,
+  decodeEvent,
+  EVENT_TYPES,
   predictionId,
+  streamOf,
 } from '@amato/contracts';
 import { loadConfig } from '@amato/config';
 import { applyPostgresSchema } from '@amato/ddl';
@@ -166,6 +171,38 @@ async function workOff(events: readonly AmatoEvent[], predictions: boolean, sche
   }
 }
 
+/** The event types the processor reads (those of the feature streams). */
+const FEATURE_TYPES = new Set<string>(
+  EVENT_TYPES.filter((t) => (FEATURE_STREAMS as readonly string[]).includes(streamOf(t))),
+);
+
+/**
+ * Events/s of applying `events`' updates to Redis and nothing else: decoded and turned into
+ * contributions beforehand, applied in batches of 2,000 (what one fetch of a partition brings
+ * here), `concurrently` at once, as the processor's partitions are.
+ */
+async function redisOnlyFloor(events: readonly AmatoEvent[], concurrently: number) {
+  const contributions = events.map(contributionOf);
+  const world = ownStream('bench_floor_redis');
+  await world.setUp();
+  try {
+    const batches: (typeof contributions)[] = [];
+    for (let i = 0; i < contributions.length; i += 2000)
+      batches.push(contributions.slice(i, i + 2000));
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrently }, async () => {
+        for (let b = next++; b < batches.length; b = next++)
+          await world.store.apply(batches[b] ?? [], Date.now());
+      }),
+    );
+    return events.length / ((performance.now() - started) / 1000);
+  } finally {
+    await world.tearDown();
+  }
+}
+
 /**
  * What scoring must cost at least, in µs of CPU per event: reading back the state the batches
  * leave (the same applies with and without the read) and publishing `predictions` records like
@@ -281,6 +318,32 @@ async function main(): Promise<void> {
   await waitUntilCaughtUp(kafka, groupId, feature, 1_800_000);
   // From the first batch on: joining the group (a few seconds) is not processing.
   const sustainedSeconds = (performance.now() - (firstBatchAt ?? started)) / 1000;
+
+  // 1b. The floors of the sustained rate, on the same backlog: the same Kafka fetch (a group of
+  // its own, as many partitions at once, the same commits) and decode, and nothing else; and the
+  // same updates, decoded beforehand, applied to Redis (a key prefix of its own, batches of the
+  // size the processor's fetches bring, as many at once) and nothing else.
+  const decodeGroup = `${name}.floor-decode`;
+  let decodeFirstAt: number | undefined;
+  const decoder = kafka.createBatchConsumer({
+    groupId: decodeGroup,
+    topics: feature,
+    partitionsConsumedConcurrently: config.processor.partitionsConcurrently,
+    handler: (batch) => {
+      decodeFirstAt ??= performance.now();
+      for (const r of batch.records) decodeEvent(r.value);
+      return Promise.resolve();
+    },
+  });
+  const decodeStarted = performance.now();
+  await decoder.start();
+  await waitUntilCaughtUp(kafka, decodeGroup, feature, 1_800_000);
+  const decodeSeconds = (performance.now() - (decodeFirstAt ?? decodeStarted)) / 1000;
+  await decoder.stop();
+  const redisFloor = await redisOnlyFloor(
+    [...backlog.events()].filter((e) => FEATURE_TYPES.has(e.event_type)),
+    config.processor.partitionsConcurrently,
+  );
 
   // 2. Latency at a fixed rate: fresh events (another seed), so none is a duplicate, sent by
   // the generator in a process of its own (producers are other programs), in small, frequent
@@ -402,6 +465,14 @@ async function main(): Promise<void> {
     ],
     ['sustained events/s (from the first batch)', count(backlogEvents / sustainedSeconds)],
     ['backlog worked off in (s)', sustainedSeconds.toFixed(1)],
+    [
+      '  floor, Kafka fetch + decode only: events/s (processor / floor)',
+      `${count(backlogEvents / decodeSeconds)} (${(decodeSeconds / sustainedSeconds).toFixed(2)})`,
+    ],
+    [
+      '  floor, pre-decoded updates to Redis only: events/s (processor / floor)',
+      `${count(redisFloor)} (${(backlogEvents / sustainedSeconds / redisFloor).toFixed(2)})`,
+    ],
     [`latency run: events at ${count(rate)}/s`, count(sorted.length)],
     [
       'send → Redis p50 / p95 / p99 / max (ms)',
