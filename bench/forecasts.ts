@@ -36,7 +36,7 @@ import { PostgresService } from '@amato/postgres';
 import { RedisService } from '@amato/redis';
 import { closedPort, testConfig, uniqueName } from '@amato/testing';
 import { openLoopRequests } from './support/open-loop';
-import { sleep, startService, timedPost } from './support/services';
+import { BENCH_API_KEY, sleep, startService, timedPost } from './support/services';
 import { count, cpuCheckMs, percentile, printTable } from './support/report';
 
 const CUSTOMER_FIXTURE = 'libs/models/src/customer-revenue/fixtures';
@@ -149,8 +149,7 @@ async function main(): Promise<void> {
   const scoreMs = await medianMs(5, () => model.predict(features));
   await model.release();
 
-  const [apiKey] = config.api.apiKeys;
-  const headers = { 'x-api-key': apiKey ?? '' };
+  const headers = { 'x-api-key': BENCH_API_KEY };
   const byId = JSON.stringify({ customer_ids: ids });
   const names = model.featureNames;
   const flat = (f: (typeof features)[number]) => {

@@ -35,7 +35,7 @@ import {
 import { PostgresService } from '@amato/postgres';
 import { closedPort, testConfig, uniqueName } from '@amato/testing';
 import { openLoopRequests } from './support/open-loop';
-import { sleep, startService, timedPost } from './support/services';
+import { BENCH_API_KEY, sleep, startService, timedPost } from './support/services';
 import { count, cpuCheckMs, percentile, printTable } from './support/report';
 
 const { values } = parseArgs({
@@ -155,8 +155,7 @@ async function main(): Promise<void> {
     await registry.activate('hdbscan', h.version, MODEL_LOADERS.hdbscan);
   }
 
-  const [apiKey] = config.api.apiKeys;
-  const headers = { 'x-api-key': apiKey ?? '' };
+  const headers = { 'x-api-key': BENCH_API_KEY };
   const one = vectors(500).map((x) => JSON.stringify({ features: asObject(x) }));
   const customers = vectors(10_000).map((x) => ({ features: asObject(x) }));
   const batch = JSON.stringify({ customers });

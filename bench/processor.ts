@@ -375,16 +375,17 @@ async function main(): Promise<void> {
   // then through a bare Fastify server doing only the HGETALL (the floor: what any HTTP read
   // of Redis costs on this machine, with the same client and schedule).
   const customers = [...seen];
-  const [apiKey] = config.api.apiKeys;
+  // No key is committed in the config: the API process of this run gets one of its own.
+  const apiKey = `bench-${uniqueName('key')}`;
   const measureReads = async (
     entry: string,
     env: Readonly<Record<string, string>>,
     args: readonly string[],
     port: number,
   ) => {
-    const server = startService(entry, env, args);
+    const server = startService(entry, { AMATO_API__API_KEYS: apiKey, ...env }, args);
     try {
-      const headers = { 'x-api-key': apiKey ?? '' };
+      const headers = { 'x-api-key': apiKey };
       const probe = `http://127.0.0.1:${port}/customers/${customers[0] ?? 'CUST_000001'}/features`;
       for (let tries = 0; ; tries++) {
         const up = await fetch(probe, { headers }).then(

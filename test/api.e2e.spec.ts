@@ -8,6 +8,7 @@ import {
   deriveFeatures,
   FeatureStore,
 } from '@amato/features';
+import { loadConfig } from '@amato/config';
 import { Dataset } from '@amato/generator';
 import { RedisService } from '@amato/redis';
 import { createApi } from '../apps/api/src/main';
@@ -21,7 +22,12 @@ function runApi(env: Record<string, string>): { status: number | null; stderr: s
     [resolve(root, 'node_modules/tsx/dist/cli.mjs'), 'apps/api/src/main.ts'],
     {
       cwd: root,
-      env: { ...process.env, AMATO_LOG__LEVEL: 'silent', ...env },
+      env: {
+        ...process.env,
+        AMATO_LOG__LEVEL: 'silent',
+        AMATO_API__API_KEYS: 'startup-test-key-0123456789',
+        ...env,
+      },
       encoding: 'utf8',
       timeout: 60_000,
     },
@@ -249,6 +255,18 @@ describe('AMATO API start-up errors', () => {
     expect(status).toBe(2);
     expect(stderr).toContain('api.port (from AMATO_API__PORT): expected integer, got "eighty"');
   }, 60_000);
+
+  it('refuses to start without an API key, saying where to set one', () => {
+    const { status, stderr } = runApi({ AMATO_API__API_KEYS: '' });
+    expect(status).toBe(2);
+    expect(stderr).toContain('api.apiKeys: no API key is set');
+    expect(stderr).toContain('set AMATO_API__API_KEYS=key1,key2');
+  }, 60_000);
+
+  it('takes no key from the committed configuration', () => {
+    const { api } = loadConfig({ configDir: resolve(root, 'config'), env: {} });
+    expect(api.apiKeys).toEqual([]);
+  });
 
   it('stops with a clear message naming the port and its holder when the port is taken', async () => {
     const server: Server = createServer();

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The API key the benchmarks' API processes accept (no key is committed in the config). */
+export const BENCH_API_KEY = `bench-${randomBytes(12).toString('hex')}`;
 
 /** A service of this repository (an app's main, the floor server) in its own process, quiet. */
 export function startService(
@@ -9,7 +13,7 @@ export function startService(
   args: readonly string[],
 ): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    env: { ...process.env, ...env, AMATO_LOG__LEVEL: 'error' },
+    env: { ...process.env, AMATO_API__API_KEYS: BENCH_API_KEY, ...env, AMATO_LOG__LEVEL: 'error' },
     stdio: 'ignore',
   });
 }

@@ -9,6 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
+  ConfigError,
   createLogger,
   exitOnFailure,
   NestPinoLogger,
@@ -87,6 +88,19 @@ export async function createApi(
   config: AppConfig,
   options: { dashboardDir?: string } = {},
 ): Promise<NestFastifyApplication> {
+  if (config.api.apiKeys.length === 0)
+    throw new ConfigError(
+      [
+        {
+          key: 'api.apiKeys',
+          problem:
+            'no API key is set, and every route but /health and /docs needs one: set ' +
+            'AMATO_API__API_KEYS=key1,key2 (each at least 16 characters; ./amato start makes one ' +
+            'in .stack/api-key)',
+        },
+      ],
+      'environment',
+    );
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.forRoot(config),
     // A /segment/batch of 10,000 customers with their 36 features is about 11 MB of JSON.

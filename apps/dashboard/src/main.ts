@@ -21,7 +21,7 @@ function start(): void {
     h(
       'p',
       {},
-      'One of the keys in api.apiKeys (config/default.yaml, or AMATO_API__API_KEYS). It is kept in this browser and sent in the X-API-Key header, never in the address.',
+      'One of the keys in AMATO_API__API_KEYS (./amato start keeps one in .stack/api-key). It is kept in this browser and sent in the X-API-Key header, never in the address.',
     ),
     h('input', {
       type: 'password',

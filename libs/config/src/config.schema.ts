@@ -51,7 +51,7 @@ export const AppConfigSchema = T.Object(
       {
         host: Host,
         port: Port,
-        apiKeys: T.Array(T.String({ minLength: 16 }), { minItems: 1 }),
+        apiKeys: T.Array(T.String({ minLength: 16 })),
         rateLimit: T.Object(
           {
             requests: T.Integer({ minimum: 1, expected: 'requests allowed per window, per key' }),
