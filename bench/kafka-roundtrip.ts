@@ -1,6 +1,7 @@
 /**
  * Kafka adapter throughput: produce N records through KafkaService.send in chunks, then consume
- * them with the batch consumer (commit after every batch), and print a results table.
+ * them with the batch consumer (handled offsets committed at most every
+ * kafka.consumer.commitIntervalMs, as the services do), and print a results table.
  *
  *   npx tsx bench/kafka-roundtrip.ts [--records 200000] [--size 300] [--chunk 1000] [--partitions 6]
  *

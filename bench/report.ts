@@ -40,6 +40,12 @@ export const BENCHES: readonly Bench[] = [
     quick: ['--records', '50000'],
   },
   {
+    name: 'kafka-clients',
+    what: 'KafkaJS through the adapter against @platformatic/kafka: produce and consume, alternating',
+    full: ['--rounds', '3'],
+    quick: ['--records', '100000', '--rounds', '2'],
+  },
+  {
     name: 'generator',
     what: 'generating and publishing the shop',
     full: ['--scale', '0.2'],
