@@ -101,6 +101,18 @@ describe('AMATO API with the stores it does not read from down', () => {
     expect(response.json()).toMatchObject({ session_id: view.payload.session_id });
   });
 
+  it("answers a customer's sessions with 503 naming MongoDB, which holds them", async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/customers/CUST_000001/sessions',
+      headers,
+    });
+    expect(response.statusCode).toBe(503);
+    expect(response.json<{ message: string }>().message).toMatch(
+      /^MongoDB at 127\.0\.0\.1:\d+ is unavailable: /,
+    );
+  }, 20_000);
+
   it('reports each store that is down as down at /health, and Redis and Kafka up', async () => {
     const response = await app.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(503);

@@ -4,6 +4,7 @@ import {
   type DependencyHealth,
   DependencyUnavailableError,
   type HealthIndicator,
+  isTransientError,
   probe,
 } from '@amato/common';
 import type { AppConfig } from '@amato/config';
@@ -39,6 +40,20 @@ export class MongoService implements HealthIndicator, OnApplicationShutdown {
       return this;
     } catch (err) {
       await this.client.close().catch(() => undefined);
+      throw new DependencyUnavailableError('MongoDB', this.endpoint, err);
+    }
+  }
+
+  /**
+   * Runs `fn` against the configured database; MongoDB unreachable or unable to answer now
+   * (see isTransientError) becomes a DependencyUnavailableError naming it (an HTTP 503 in the
+   * API), any other error stays as it is.
+   */
+  async read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.db());
+    } catch (err) {
+      if (err instanceof DependencyUnavailableError || !isTransientError(err)) throw err;
       throw new DependencyUnavailableError('MongoDB', this.endpoint, err);
     }
   }

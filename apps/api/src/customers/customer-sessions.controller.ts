@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -12,7 +12,6 @@ import {
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { type Static, Type as T } from '@sinclair/typebox';
-import { ConfigService } from '@amato/config';
 import { CustomerId } from '@amato/contracts';
 import { MongoService } from '@amato/mongo';
 import { API_KEY_SCHEME } from '../auth/api-key.guard';
@@ -52,10 +51,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 @ApiUnauthorizedResponse({ description: 'no API key, or an unknown one' })
 @Controller()
 export class CustomerSessionsController {
-  constructor(
-    @Inject(MongoService) private readonly mongo: MongoService,
-    @Inject(ConfigService) private readonly config: ConfigService,
-  ) {}
+  constructor(@Inject(MongoService) private readonly mongo: MongoService) {}
 
   @Get('customers/:customerId/sessions')
   @ApiOperation({
@@ -76,20 +72,14 @@ export class CustomerSessionsController {
     @Param('customerId', new SchemaParamPipe(CustomerId)) customerId: string,
     @Query(new SchemaQueryPipe(SessionsQuery)) q: Static<typeof SessionsQuery>,
   ): Promise<CustomerSession[]> {
-    let docs: Record<string, unknown>[];
-    try {
-      docs = await this.mongo
-        .db()
+    const docs: Record<string, unknown>[] = await this.mongo.read((db) =>
+      db
         .collection('sessions')
         .find({ customer_id: customerId }, { projection: { _id: 0 } })
         .sort({ start_time: -1 })
         .limit(q.limit)
-        .toArray();
-    } catch (err) {
-      throw new ServiceUnavailableException(
-        `MongoDB at ${this.config.mongo.host}:${this.config.mongo.port} did not answer: ${(err as Error).message}`,
-      );
-    }
+        .toArray(),
+    );
     return docs.map((d) => ({
       session_id: String(d.session_id),
       start_time: iso(d.start_time),
