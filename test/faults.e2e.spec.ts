@@ -35,8 +35,8 @@ describe('the stream under faults', () => {
       lost: 0,
       duplicated: 0,
     });
-    // Most faults struck with records still to be handled (a moment with nothing in flight
-    // is possible, but not for all of them).
-    expect(report.faults.filter((f) => f.behind > 0).length).toBeGreaterThanOrEqual(4);
+    // The faults struck with records still to be handled (each waits up to 5 s for some; a
+    // moment with nothing in flight is possible, but not for most of them).
+    expect(report.faults.filter((f) => f.behind > 0).length).toBeGreaterThanOrEqual(6);
   }, 600_000);
 });

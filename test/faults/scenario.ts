@@ -275,13 +275,21 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultRunRepor
     const lagOf = () =>
       Promise.all(groups.map((g) => world.kafka.groupLag(g.groupId, g.topics).catch(() => -1)));
 
-    // The faults, evenly spread over the publishing, each waiting for the previous to end.
+    // The faults, spread over the publishing, each at a moment drawn (from the seed) within
+    // its slot of the publishing, and each waiting for the previous to end.
     const faults: FaultRunReport['faults'][number][] = [];
     const gap = (options.publishSeconds * 1000) / (options.faults.length + 1);
     const outage = options.outageSeconds * 1000;
+    const moment = seeded(options.seed);
     for (const [i, fault] of options.faults.entries()) {
-      await sleep(Math.max(0, began + (i + 1) * gap - Date.now() + 10_000));
-      const behind = (await lagOf()).reduce((n, l) => n + Math.max(0, l), 0);
+      const when = began + 10_000 + (i + 0.5 + moment()) * gap;
+      await sleep(Math.max(0, when - Date.now()));
+      // It strikes while records are in flight: the consumers keep up between the publisher's
+      // chunks, so it waits (up to 5 s) for the next chunk to be behind.
+      const behindNow = async () => (await lagOf()).reduce((n, l) => n + Math.max(0, l), 0);
+      let behind = await behindNow();
+      for (const waitUntil = Date.now() + 5000; behind === 0 && Date.now() < waitUntil;)
+        behind = await behindNow();
       const start = at();
       say(`${start.toFixed(1)} s: ${fault} (${behind} records in flight)`);
       if (fault === 'kill-sink') await sink.kill();
@@ -398,6 +406,15 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultRunRepor
     await redis.close().catch(() => undefined);
     await services.stop();
   }
+}
+
+/** Numbers in [0, 1) from a seed (a linear congruential generator): reproducible moments. */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
 }
 
 function comparable(a: CustomerAggregates | undefined): unknown {

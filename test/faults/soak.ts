@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '@amato/common';
-import { type Fault, FAULTS, formatReport, runFaults } from './scenario';
+import { type Fault, FAULTS, formatReport, runFaults, seeded } from './scenario';
 
 const HELP = `./amato soak: the fault run of the test suite, for longer.
 
@@ -25,11 +25,7 @@ It starts a Kafka broker and a Redis of its own (under .stack/faults/) and uses 
 stack's databases through proxies it can cut; ./amato stack up must have run.`;
 
 function shuffled(faults: readonly Fault[], seed: number): Fault[] {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
+  const next = seeded(seed);
   const out = [...faults];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
