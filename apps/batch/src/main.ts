@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import {
   AnalyticsReader,
   BatchRunner,
@@ -14,7 +13,13 @@ import {
   type BatchProgress,
   type ExperimentListing,
 } from '@amato/batch';
-import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
+import {
+  createLogger,
+  exitOnFailure,
+  parseCommandLine,
+  setLogLevel,
+  UsageError,
+} from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { PostgresService } from '@amato/postgres';
 import { TrinoService } from '@amato/trino';
@@ -51,16 +56,11 @@ Settings come from config/default.yaml and AMATO_* variables (see README.md).`;
 const logger = createLogger('batch');
 
 export function parseBatchArgs(argv: readonly string[]): { asOf: Date; help: boolean } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const { values } = parseCommandLine({
+    args: [...argv],
+    options: { 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
   const raw = values['as-of'];
   const asOf = raw === undefined ? new Date() : new Date(raw);
   if (raw !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(asOf.getTime())))

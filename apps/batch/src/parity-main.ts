@@ -1,7 +1,12 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { checkParity } from '@amato/batch';
-import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
+import {
+  createLogger,
+  exitOnFailure,
+  parseCommandLine,
+  setLogLevel,
+  UsageError,
+} from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { FeatureStore } from '@amato/features';
 import { RedisService } from '@amato/redis';
@@ -23,19 +28,14 @@ Settings come from config/default.yaml and AMATO_* variables (see README.md).`;
 const logger = createLogger('parity');
 
 async function main(argv: readonly string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        'as-of': { type: 'string' },
-        limit: { type: 'string', default: '20' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const { values } = parseCommandLine({
+    args: [...argv],
+    options: {
+      'as-of': { type: 'string' },
+      limit: { type: 'string', default: '20' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     console.log(HELP);
     return;

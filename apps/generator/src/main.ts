@@ -1,7 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
+import {
+  createLogger,
+  exitOnFailure,
+  parseCommandLine,
+  setLogLevel,
+  UsageError,
+} from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { topicSpecs, topicsFor } from '@amato/contracts';
 import {
@@ -74,27 +79,22 @@ export interface GeneratorArgs {
 }
 
 export function parseGeneratorArgs(argv: readonly string[]): GeneratorArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        scale: { type: 'string', default: '1' },
-        seed: { type: 'string', default: '42' },
-        end: { type: 'string', default: '2026-01-01' },
-        days: { type: 'string', default: '730' },
-        rate: { type: 'string', default: '0' },
-        batch: { type: 'string', default: '5000' },
-        'dry-run': { type: 'boolean', default: false },
-        summary: { type: 'string' },
-        live: { type: 'boolean', default: false },
-        'sessions-per-minute': { type: 'string', default: '60' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    options: {
+      scale: { type: 'string', default: '1' },
+      seed: { type: 'string', default: '42' },
+      end: { type: 'string', default: '2026-01-01' },
+      days: { type: 'string', default: '730' },
+      rate: { type: 'string', default: '0' },
+      batch: { type: 'string', default: '5000' },
+      'dry-run': { type: 'boolean', default: false },
+      summary: { type: 'string' },
+      live: { type: 'boolean', default: false },
+      'sessions-per-minute': { type: 'string', default: '60' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   const v = parsed.values;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v.end) || Number.isNaN(Date.parse(`${v.end}T00:00:00Z`))) {
     throw new UsageError(`--end must be a date YYYY-MM-DD, got "${v.end}"`);

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
-import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
+import {
+  createLogger,
+  exitOnFailure,
+  parseCommandLine,
+  setLogLevel,
+  UsageError,
+} from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { topicsFor } from '@amato/contracts';
 import { processorGroups } from '@amato/features';
@@ -61,20 +66,15 @@ function table(rows: readonly PartitionRewind[]): string {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        since: { type: 'string' },
-        rebuild: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const { values } = parseCommandLine({
+    args: [...argv],
+    options: {
+      since: { type: 'string' },
+      rebuild: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     console.log(HELP);
     return;

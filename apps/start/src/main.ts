@@ -1,6 +1,11 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
-import { exitOnFailure, setLogLevel, UsageError, createLogger } from '@amato/common';
+import {
+  createLogger,
+  exitOnFailure,
+  parseCommandLine,
+  setLogLevel,
+  UsageError,
+} from '@amato/common';
 import { loadConfig, type AppConfig } from '@amato/config';
 import { topicsFor } from '@amato/contracts';
 import { Dataset } from '@amato/generator';
@@ -169,22 +174,17 @@ function generatedSet(values: {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        stall: { type: 'string' },
-        scale: { type: 'string' },
-        end: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      stall: { type: 'string' },
+      scale: { type: 'string' },
+      end: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values, positionals } = parsed;
   if (values.help) {
     console.log(HELP);

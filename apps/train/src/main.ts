@@ -3,9 +3,15 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { parquetReadObjects } from 'hyparquet';
-import { createLogger, exitOnFailure, setLogLevel, UsageError } from '@amato/common';
+import {
+  createLogger,
+  exitOnFailure,
+  parseCommandLine,
+  setLogLevel,
+  UsageError,
+} from '@amato/common';
 import { loadConfig } from '@amato/config';
 import { applyMysqlSchema, applyPostgresSchema } from '@amato/ddl';
 import {
@@ -100,26 +106,21 @@ export interface TrainArgs {
 }
 
 export function parseTrainArgs(argv: readonly string[]): TrainArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        dataset: { type: 'string' },
-        prefixes: { type: 'string' },
-        revenue: { type: 'string' },
-        campaigns: { type: 'string' },
-        'customer-train': { type: 'string' },
-        'customer-eval': { type: 'string' },
-        only: { type: 'string' },
-        'no-activate': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const { values } = parseCommandLine({
+    args: [...argv],
+    options: {
+      dataset: { type: 'string' },
+      prefixes: { type: 'string' },
+      revenue: { type: 'string' },
+      campaigns: { type: 'string' },
+      'customer-train': { type: 'string' },
+      'customer-eval': { type: 'string' },
+      only: { type: 'string' },
+      'no-activate': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
   const only = (values.only ?? MODEL_NAMES.join(',')).split(',').map((s) => s.trim());
   for (const name of only) {
     if (!(MODEL_NAMES as readonly string[]).includes(name))

@@ -1,4 +1,5 @@
 export * from './assert-unreachable';
+export * from './command-line';
 export * from './errors';
 export * from './health';
 export * from './logger';
