@@ -60,6 +60,7 @@ import {
   Producer,
   stringSerializers,
 } from '@platformatic/kafka';
+import { integerOption } from './support/options';
 import { count, cpuCheckMs, printTable } from './support/report';
 
 const USAGE = `usage: npx tsx bench/kafka-clients.ts [--records N] [--size BYTES] [--chunk N] [--partitions N] [--rounds N]
@@ -92,22 +93,13 @@ function cli(): Record<'records' | 'size' | 'chunk' | 'partitions' | 'rounds', s
   }
 }
 
-function positive(name: string, raw: string, min = 1): number {
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) {
-    console.error(`--${name} must be an integer of at least ${min}, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
-
 const args = cli();
-const total = positive('records', args.records);
+const total = integerOption('records', args.records);
 /** At least 32: the JSON around the padding, {"seq":<up to 10 digits>,"p":"…"}, takes up to 25. */
-const size = positive('size', args.size, 32);
-const chunk = positive('chunk', args.chunk);
-const partitions = positive('partitions', args.partitions);
-const rounds = positive('rounds', args.rounds);
+const size = integerOption('size', args.size, 32);
+const chunk = integerOption('chunk', args.chunk);
+const partitions = integerOption('partitions', args.partitions);
+const rounds = integerOption('rounds', args.rounds);
 /** The records are held in memory, built before any timing. */
 const MAX_RECORD_BYTES = 512 * 1024 * 1024;
 if (total * size > MAX_RECORD_BYTES) {

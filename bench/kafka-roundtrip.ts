@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@amato/config';
 import { KafkaService } from '@amato/kafka';
+import { integerOption } from './support/options';
 import { percentile, printTable } from './support/report';
 
 const { values } = parseArgs({
@@ -30,20 +31,11 @@ if (values.help) {
   process.exit(0);
 }
 
-function positive(name: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a positive integer, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
-
 async function main(): Promise<void> {
-  const total = positive('records', values.records);
-  const size = positive('size', values.size);
-  const chunk = positive('chunk', values.chunk);
-  const partitions = positive('partitions', values.partitions);
+  const total = integerOption('records', values.records);
+  const size = integerOption('size', values.size);
+  const chunk = integerOption('chunk', values.chunk);
+  const partitions = integerOption('partitions', values.partitions);
   const config = loadConfig({ configDir: resolve(__dirname, '../config') });
   const kafka = await new KafkaService(config.kafka).connect();
   const suffix = randomBytes(4).toString('hex');

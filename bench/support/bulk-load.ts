@@ -31,15 +31,32 @@ function tsvField(value: unknown): string {
   return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
 }
 
-export async function bulkLoadMysql(
+/**
+ * Per table, `prepare` reads its rows back (not timed) and returns the load of them, which is
+ * timed and resolves with the rows it loaded.
+ */
+async function timedLoads(
+  tables: readonly string[],
+  prepare: (table: string) => Promise<() => Promise<number>>,
+): Promise<BulkLoad> {
+  let rows = 0;
+  let ms = 0;
+  for (const table of tables) {
+    const load = await prepare(table);
+    const started = performance.now();
+    rows += await load();
+    ms += performance.now() - started;
+  }
+  return { rows, seconds: ms / 1000 };
+}
+
+export function bulkLoadMysql(
   mysql: MysqlService,
   from: string,
   into: string,
   tables: readonly string[],
 ): Promise<BulkLoad> {
-  let rows = 0;
-  let ms = 0;
-  for (const table of tables) {
+  return timedLoads(tables, async (table) => {
     const [result, fields] = await mysql.pool.query<RowDataPacket[][]>({
       sql: `SELECT * FROM \`${from}\`.${table}`,
       rowsAsArray: true,
@@ -48,17 +65,16 @@ export async function bulkLoadMysql(
     const data = result as unknown as unknown[][];
     const columns = fields.map((f) => `\`${f.name}\``).join(', ');
     const text = `${data.map((row) => row.map(tsvField).join('\t')).join('\n')}\n`;
-    const started = performance.now();
-    await mysql.pool.query({
-      sql:
-        `LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE \`${into}\`.${table} CHARACTER SET utf8mb4 ` +
-        `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${columns})`,
-      infileStreamFactory: () => Readable.from([Buffer.from(text)]),
-    });
-    ms += performance.now() - started;
-    rows += data.length;
-  }
-  return { rows, seconds: ms / 1000 };
+    return async () => {
+      await mysql.pool.query({
+        sql:
+          `LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE \`${into}\`.${table} CHARACTER SET utf8mb4 ` +
+          `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${columns})`,
+        infileStreamFactory: () => Readable.from([Buffer.from(text)]),
+      });
+      return data.length;
+    };
+  });
 }
 
 export async function bulkLoadPostgres(
@@ -67,11 +83,9 @@ export async function bulkLoadPostgres(
   into: string,
   tables: readonly string[],
 ): Promise<BulkLoad> {
-  let rows = 0;
-  let ms = 0;
   const client = await postgres.pool.connect();
   try {
-    for (const table of tables) {
+    return await timedLoads(tables, async (table) => {
       // Generated columns (campaign_performance's ratios) are computed again, not copied.
       const { rows: stored } = await client.query<{ column_name: string }>(
         `SELECT column_name FROM information_schema.columns
@@ -84,35 +98,31 @@ export async function bulkLoadPostgres(
       const out = client.query(copyTo(`COPY ${from}.${table} (${columns}) TO STDOUT`));
       for await (const chunk of out as AsyncIterable<Buffer>) chunks.push(chunk);
       const data = Buffer.concat(chunks);
-      const started = performance.now();
-      const load = client.query(copyFrom(`COPY ${into}.${table} (${columns}) FROM STDIN`));
-      await pipeline(Readable.from([data]), load).catch((err: unknown) => {
-        throw new Error(`COPY into ${into}.${table}: ${String(err)}`, { cause: err });
-      });
-      ms += performance.now() - started;
-      rows += load.rowCount;
-    }
+      return async () => {
+        const load = client.query(copyFrom(`COPY ${into}.${table} (${columns}) FROM STDIN`));
+        await pipeline(Readable.from([data]), load).catch((err: unknown) => {
+          throw new Error(`COPY into ${into}.${table}: ${String(err)}`, { cause: err });
+        });
+        return load.rowCount;
+      };
+    });
   } finally {
     client.release();
   }
-  return { rows, seconds: ms / 1000 };
 }
 
-export async function bulkLoadMongo(
+export function bulkLoadMongo(
   mongo: MongoService,
   from: string,
   into: string,
   collections: readonly string[],
 ): Promise<BulkLoad> {
-  let rows = 0;
-  let ms = 0;
-  for (const name of collections) {
+  return timedLoads(collections, async (name) => {
     const docs = await mongo.db(from).collection(name).find({}).toArray();
-    if (docs.length === 0) continue;
-    const started = performance.now();
-    await mongo.db(into).collection(name).insertMany(docs, { ordered: false });
-    ms += performance.now() - started;
-    rows += docs.length;
-  }
-  return { rows, seconds: ms / 1000 };
+    return async () => {
+      if (docs.length > 0)
+        await mongo.db(into).collection(name).insertMany(docs, { ordered: false });
+      return docs.length;
+    };
+  });
 }
