@@ -35,14 +35,12 @@ import {
   PREDICTION_PARTITIONS,
   PREDICTION_SCHEMA_VERSION,
   decodeEvent,
-  EVENT_TYPES,
   predictionId,
-  streamOf,
 } from '@amato/contracts';
 import { loadConfig } from '@amato/config';
 import { applyPostgresSchema } from '@amato/ddl';
 import { Dataset, publish } from '@amato/generator';
-import { contributionOf, FEATURE_STREAMS } from '@amato/features';
+import { contributionOf, FEATURE_STREAMS, onFeatureStream } from '@amato/features';
 import { ModelRegistry } from '@amato/models';
 import { PostgresService } from '@amato/postgres';
 import { createStreamService, type StreamBatch } from '@amato/stream';
@@ -170,11 +168,6 @@ async function workOff(events: readonly AmatoEvent[], predictions: boolean, sche
     throw error;
   }
 }
-
-/** The event types the processor reads (those of the feature streams). */
-const FEATURE_TYPES = new Set<string>(
-  EVENT_TYPES.filter((t) => (FEATURE_STREAMS as readonly string[]).includes(streamOf(t))),
-);
 
 /**
  * Events/s of applying `events`' updates to Redis and nothing else: decoded and turned into
@@ -341,7 +334,7 @@ async function main(): Promise<void> {
   const decodeSeconds = (performance.now() - (decodeFirstAt ?? decodeStarted)) / 1000;
   await decoder.stop();
   const redisFloor = await redisOnlyFloor(
-    [...backlog.events()].filter((e) => FEATURE_TYPES.has(e.event_type)),
+    [...backlog.events()].filter(onFeatureStream),
     config.processor.partitionsConcurrently,
   );
 

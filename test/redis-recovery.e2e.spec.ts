@@ -3,8 +3,8 @@ import { cpSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setLogLevel } from '@amato/common';
-import { type AmatoEvent, streamOf } from '@amato/contracts';
-import { FEATURE_STREAMS } from '@amato/features';
+import type { AmatoEvent } from '@amato/contracts';
+import { FEATURE_STREAMS, onFeatureStream } from '@amato/features';
 import { Dataset, publish } from '@amato/generator';
 import {
   comparableAggregates,
@@ -29,11 +29,7 @@ describe('the processor after Redis lost writes', () => {
   let services: PrivateServices;
   let world: OwnStream;
   const processes = new ServiceProcesses();
-  const feature = () => [
-    world.topics.customers,
-    world.topics.transactions,
-    world.topics.clickstream,
-  ];
+  const feature = () => FEATURE_STREAMS.map((s) => world.topics[s]);
   const env = () => ({
     ...services.env,
     AMATO_KAFKA__TOPIC_PREFIX: world.name,
@@ -120,9 +116,7 @@ describe('the processor after Redis lost writes', () => {
     const moved = replay('--since', since);
     expect(moved.stderr).toBe('');
     expect(moved.status).toBe(0);
-    const featureEvents = events.filter((e) =>
-      (FEATURE_STREAMS as readonly string[]).includes(streamOf(e.event_type)),
-    ).length;
+    const featureEvents = events.filter(onFeatureStream).length;
     expect(moved.stdout).toContain(
       `moved ${world.name}.processor back: ${featureEvents} records will be read again`,
     );

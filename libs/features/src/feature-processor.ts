@@ -1,12 +1,17 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { createLogger } from '@amato/common';
-import type { AmatoEvent } from '@amato/contracts';
+import { type AmatoEvent, streamOf } from '@amato/contracts';
 import type { ConsumerGroupSpec, Rejection, StreamBatch } from '@amato/stream';
 import { type Contribution, contributionOf } from './ops';
 import type { AppliedStates, FeatureStore } from './feature-store';
 
 /** The streams whose events change customer features or live sessions. */
 export const FEATURE_STREAMS = ['customers', 'transactions', 'clickstream'] as const;
+
+/** True for an event of the feature streams: one the processor reads. */
+export function onFeatureStream(event: AmatoEvent): boolean {
+  return (FEATURE_STREAMS as readonly string[]).includes(streamOf(event.event_type));
+}
 
 /** One consumer group over the feature streams; more instances split its partitions. */
 export function processorGroups(groupId: string): ConsumerGroupSpec[] {
