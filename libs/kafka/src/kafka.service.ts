@@ -180,8 +180,11 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     await this.warnOfPartitionCounts(specs.filter((spec) => existing.has(spec.topic)));
     if (missing.length === 0) return;
+    // The leaders are awaited below, not by KafkaJS: its wait gives up after a few metadata
+    // refusals ("does not host this topic-partition"), which a broker just started and busy
+    // can answer for longer than that.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions,
@@ -189,8 +192,8 @@ export class KafkaService implements HealthIndicator, OnApplicationShutdown {
         configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
-    // createTopics returns when the controller has leaders; the broker's metadata cache, which
-    // producers read, can lag a moment behind. Wait until it serves every new partition.
+    // Until the broker's metadata, which producers and consumers read, serves a leader for
+    // every new partition (a refusal meanwhile is waited out, up to kafka.requestTimeoutMs).
     const topics = missing.map((spec) => spec.topic);
     const deadline = Date.now() + this.config.requestTimeoutMs;
     for (;;) {
